@@ -1,0 +1,38 @@
+"""Writing files safely: atomically, and never over an existing file without force."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .errors import OutputError
+
+
+def dumps_json(data: Any) -> str:
+    """Return data as deterministic, readable JSON text with a final newline."""
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: str | Path, content: str | bytes, force: bool = False) -> None:
+    """Write content to path through a temporary file; refuse to overwrite unless force."""
+    target = Path(path)
+    if target.exists() and not force:
+        raise OutputError(f"{target}: already exists (use --force to overwrite)")
+    if target.is_dir():
+        raise OutputError(f"{target}: is a directory")
+    parent = target.parent if str(target.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as err:
+        raise OutputError(f"{target}: cannot write: {err.strerror or err}") from err

@@ -1,0 +1,629 @@
+"""The command line: each command parses, makes one library call and prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import PathPlannerError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FORMATS_TEXT_JSON = click.Choice(["text", "json"])
+
+
+class _Group(click.Group):
+    """A group that turns every PathPlannerError into one 'Error: ...' message."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PathPlannerError as err:
+            raise click.ClickException(str(err)) from err
+
+
+def _graph_option(f: F) -> F:
+    return click.option(
+        "--graph",
+        "graphs",
+        multiple=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="An extra graph directory (repeatable); later ones extend or override earlier ones.",
+    )(f)
+
+
+def _format_option(f: F) -> F:
+    return click.option(
+        "--format",
+        "fmt",
+        type=FORMATS_TEXT_JSON,
+        default="text",
+        show_default=True,
+        help="Output format.",
+    )(f)
+
+
+def _catalog(graphs: tuple[Path, ...]) -> Any:
+    from .load import load_catalog
+
+    return load_catalog(graphs)
+
+
+def _emit(text: str, output: Path | None = None, force: bool = False) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from ._io import write_atomic
+
+    write_atomic(output, text, force=force)
+    click.echo(f"wrote {output}", err=True)
+
+
+def _json(data: Any) -> str:
+    from ._io import dumps_json
+
+    return dumps_json(data)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pathplanner")
+def cli() -> None:
+    """Plan the cheapest proven study route from the skills you have to the role you want.
+
+    \b
+    Examples:
+      pathplanner plan --from data-scientist --to ml-engineer
+      pathplanner gap --have python:2,sql:1 --to "data analyst"
+      pathplanner roles
+    """
+
+
+# -- catalogue ----------------------------------------------------------------------------------
+
+
+@cli.command()
+@_graph_option
+@click.option("--no-builtin", is_flag=True, help="Check only the --graph directories.")
+def validate(graphs: tuple[Path, ...], no_builtin: bool) -> None:
+    """Check the knowledge graph and report every problem at once.
+
+    Exit status 0 when the graph is clean, 1 when it is not.
+
+    \b
+    Examples:
+      pathplanner validate
+      pathplanner validate --graph ./my-bootcamp-catalog
+    """
+    from .load import graph_dirs, validate_dirs
+
+    dirs = graph_dirs(graphs, builtin=not no_builtin)
+    if not dirs:
+        raise click.UsageError("nothing to validate: give --graph DIR or drop --no-builtin")
+    catalog, problems = validate_dirs(dirs)
+    errors = sorted(p for p in problems if p.severity == "error")
+    for p in sorted(p for p in problems if p.severity == "note"):
+        click.echo(f"note: {p}")
+    for p in errors:
+        click.echo(f"error: {p}")
+    if errors or catalog is None:
+        click.echo(f"{len(errors)} problem(s) found.", err=True)
+        sys.exit(1)
+    click.echo(
+        f"ok: {len(catalog.skills)} skills, {len(catalog.resources)} resources, "
+        f"{len(catalog.roles)} roles in {len(dirs)} director{'y' if len(dirs) == 1 else 'ies'}"
+    )
+
+
+@cli.command()
+@_graph_option
+@_format_option
+def roles(graphs: tuple[Path, ...], fmt: str) -> None:
+    """List the roles you can plan for.
+
+    \b
+    Examples:
+      pathplanner roles
+      pathplanner roles --format json
+    """
+    from .export import role_dict
+    from .render import table
+
+    catalog = _catalog(graphs)
+    if fmt == "json":
+        _emit(_json([role_dict(catalog, r) for r in catalog.roles]))
+        return
+    rows = []
+    for r in catalog.roles.values():
+        pay = (
+            f"${r.salary.amount_usd:,.0f}" + ("*" if r.salary.estimate else "") if r.salary else ""
+        )
+        rows.append([r.id, r.name, r.family, r.seniority, str(len(r.requires.essential)), pay])
+    _emit(table(rows, ["id", "name", "family", "seniority", "essential", "salary"]))
+    if any(r.salary and r.salary.estimate for r in catalog.roles.values()):
+        _emit("* estimate; `pathplanner show ROLE` gives each figure's source\n")
+
+
+@cli.command()
+@_graph_option
+@_format_option
+@click.option("--category", help="Only skills of this category (e.g. mlops, cloud).")
+def skills(graphs: tuple[Path, ...], fmt: str, category: str | None) -> None:
+    """List the skills of the graph.
+
+    \b
+    Examples:
+      pathplanner skills
+      pathplanner skills --category mlops
+    """
+    from ._names import nearest
+    from .export import skill_dict
+    from .render import table
+
+    catalog = _catalog(graphs)
+    chosen = list(catalog.skills.values())
+    if category:
+        known = sorted({s.category for s in chosen})
+        if category not in known:
+            hint = nearest(category, known)
+            raise click.BadParameter(
+                f"unknown category '{category}'"
+                + (f" — did you mean '{hint[0]}'?" if hint else f" (one of: {', '.join(known)})"),
+                param_hint="--category",
+            )
+        chosen = [s for s in chosen if s.category == category]
+    if fmt == "json":
+        _emit(_json([skill_dict(catalog, s.id) for s in chosen]))
+        return
+    rows = [[s.id, s.name, s.category, str(len(catalog.teachers(s.id)))] for s in chosen]
+    _emit(table(rows, ["id", "name", "category", "resources"]))
+
+
+@cli.command()
+@_graph_option
+@_format_option
+@click.option(
+    "--kind", help="Only resources of this kind (course, book, project, certification ...)."
+)
+@click.option("--free", is_flag=True, help="Only free resources.")
+@click.option("--provider", help="Only resources from this provider (case-insensitive).")
+@click.option(
+    "--teaches", "teaches", help="Only resources that teach this skill (id, name or alias)."
+)
+def resources(
+    graphs: tuple[Path, ...],
+    fmt: str,
+    kind: str | None,
+    free: bool,
+    provider: str | None,
+    teaches: str | None,
+) -> None:
+    """List learning resources and certifications.
+
+    \b
+    Examples:
+      pathplanner resources --teaches docker --free
+      pathplanner resources --kind certification --format json
+    """
+    from ._names import nearest, normalize
+    from .export import resource_dict
+    from .models import RESOURCE_KINDS
+    from .render import fmt_hours, fmt_usd, table
+
+    catalog = _catalog(graphs)
+    chosen = list(catalog.resources.values())
+    if kind:
+        if kind not in RESOURCE_KINDS:
+            hint = nearest(kind, RESOURCE_KINDS)
+            raise click.BadParameter(
+                f"unknown kind '{kind}'" + (f" — did you mean '{hint[0]}'?" if hint else ""),
+                param_hint="--kind",
+            )
+        chosen = [r for r in chosen if r.kind == kind]
+    if free:
+        chosen = [r for r in chosen if r.free]
+    if provider:
+        chosen = [r for r in chosen if normalize(provider) in normalize(r.provider)]
+    if teaches:
+        sid = catalog.resolve("skill", teaches)
+        chosen = [r for r in chosen if sid in r.teaches]
+    if fmt == "json":
+        _emit(_json([resource_dict(catalog, r.id) for r in chosen]))
+        return
+    rows = [
+        [
+            r.id,
+            r.title if len(r.title) <= 48 else r.title[:47] + "…",
+            r.provider,
+            r.kind,
+            fmt_hours(r.hours),
+            fmt_usd(r.cost_usd),
+            "" if r.active else "retired",
+        ]
+        for r in chosen
+    ]
+    _emit(table(rows, ["id", "title", "provider", "kind", "hours", "cost", "status"]))
+
+
+@cli.command()
+@_graph_option
+@_format_option
+@click.argument("name")
+def show(graphs: tuple[Path, ...], fmt: str, name: str) -> None:
+    """Show one role, skill or resource in full (by id, name or alias).
+
+    \b
+    Examples:
+      pathplanner show ml-engineer
+      pathplanner show kubernetes
+      pathplanner show "Docker Mastery" --format json
+    """
+    from .show import show_json, show_text
+
+    catalog = _catalog(graphs)
+    kind, eid = catalog.resolve_any(name)
+    _emit(_json(show_json(catalog, kind, eid)) if fmt == "json" else show_text(catalog, kind, eid))
+
+
+@cli.command()
+@_graph_option
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE."
+)
+@click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
+def export(graphs: tuple[Path, ...], fmt: str, output: Path | None, force: bool) -> None:
+    """Write the whole merged graph as pathplanner-graph/1 JSON.
+
+    Resources' `requires` are their effective requirements, so the JSON alone decides whether
+    any plan is valid.
+
+    \b
+    Examples:
+      pathplanner export --format json > graph.json
+      pathplanner export --graph ./bootcamp -o merged.json
+    """
+    from .export import export_graph
+
+    _emit(_json(export_graph(_catalog(graphs))), output, force)
+
+
+# -- planning -----------------------------------------------------------------------------------
+
+
+def _profile_options(f: F) -> F:
+    f = click.option(
+        "--done", "done", multiple=True, help="A resource already completed (repeatable)."
+    )(f)
+    f = click.option(
+        "--profile",
+        "profile_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="A profile YAML (name, skills, done, hours_per_week, budget_usd).",
+    )(f)
+    f = click.option(
+        "--have",
+        multiple=True,
+        metavar="SKILL:LEVEL,...",
+        help="Skills you have, e.g. python:2,sql:1 (repeatable; a bare name means level 1).",
+    )(f)
+    f = click.option(
+        "--from", "from_role", metavar="ROLE", help="Start from this role's essential skills."
+    )(f)
+    return f
+
+
+def _profile(
+    catalog: Any,
+    from_role: str | None,
+    have: tuple[str, ...],
+    profile_file: Path | None,
+    done: tuple[str, ...],
+) -> Any:
+    from .profile import build_profile
+
+    return build_profile(
+        catalog, from_role=from_role, have=have, profile_file=profile_file, done=done
+    )
+
+
+def _constraint_options(f: F) -> F:
+    opts = [
+        click.option(
+            "--solver",
+            type=click.Choice(["milp", "greedy"]),
+            default="milp",
+            show_default=True,
+            help="milp: exact (HiGHS); greedy: fast heuristic, not proven.",
+        ),
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0.01),
+            default=10.0,
+            show_default=True,
+            help="Seconds the exact solver may take before returning its best plan.",
+        ),
+        click.option(
+            "--include-optional", is_flag=True, help="Also meet the role's optional requirements."
+        ),
+        click.option(
+            "--with-cert",
+            "with_certs",
+            multiple=True,
+            metavar="CERT",
+            help="Also earn this certification (id, exam code or name; repeatable).",
+        ),
+        click.option(
+            "--include",
+            "include",
+            multiple=True,
+            metavar="RESOURCE",
+            help="A resource the plan must contain (repeatable).",
+        ),
+        click.option(
+            "--exclude-kind",
+            "exclude_kinds",
+            multiple=True,
+            metavar="KIND",
+            help="Leave out resources of this kind (repeatable).",
+        ),
+        click.option(
+            "--exclude-provider",
+            "exclude_providers",
+            multiple=True,
+            metavar="PROVIDER",
+            help="Leave out resources from this provider (repeatable).",
+        ),
+        click.option("--free-only", is_flag=True, help="Use only free resources."),
+        click.option(
+            "--max-hours", type=click.FloatRange(min=0), help="Upper limit on total study hours."
+        ),
+        click.option(
+            "--budget-usd", type=click.FloatRange(min=0), help="Upper limit on total cost in USD."
+        ),
+        click.option(
+            "--hourly-rate",
+            type=click.FloatRange(min=0.01),
+            default=25.0,
+            show_default=True,
+            help="USD one study hour is worth, for --optimize balanced.",
+        ),
+        click.option(
+            "--optimize",
+            "objective",
+            type=click.Choice(["hours", "cost", "balanced"]),
+            default="hours",
+            show_default=True,
+            help="What the plan minimizes.",
+        ),
+    ]
+    for opt in opts:
+        f = opt(f)
+    return f
+
+
+def _constraints(catalog: Any, kw: dict[str, Any]) -> Any:
+    from .models import RESOURCE_KINDS
+    from .optimize import Constraints
+
+    for kind in kw["exclude_kinds"]:
+        if kind not in RESOURCE_KINDS:
+            from ._names import nearest
+
+            hint = nearest(kind, RESOURCE_KINDS)
+            raise click.BadParameter(
+                f"unknown kind '{kind}'" + (f" — did you mean '{hint[0]}'?" if hint else ""),
+                param_hint="--exclude-kind",
+            )
+    return Constraints(
+        objective=kw["objective"],
+        hourly_rate=kw["hourly_rate"],
+        budget_usd=kw["budget_usd"],
+        max_hours=kw["max_hours"],
+        free_only=kw["free_only"],
+        exclude_providers=tuple(kw["exclude_providers"]),
+        exclude_kinds=tuple(kw["exclude_kinds"]),
+        include=tuple(kw["include"]),
+        with_certs=tuple(kw["with_certs"]),
+        include_optional=kw["include_optional"],
+        time_limit=kw["time_limit"],
+        solver=kw["solver"],
+    )
+
+
+@cli.command()
+@_graph_option
+@_profile_options
+@click.option("--to", "target", required=True, metavar="ROLE", help="The role you want.")
+@click.option("--include-optional", is_flag=True, help="Count optional requirements too.")
+@_format_option
+def gap(
+    graphs: tuple[Path, ...],
+    from_role: str | None,
+    have: tuple[str, ...],
+    profile_file: Path | None,
+    done: tuple[str, ...],
+    target: str,
+    include_optional: bool,
+    fmt: str,
+) -> None:
+    """Show what a role needs that you do not have yet.
+
+    \b
+    Examples:
+      pathplanner gap --from data-scientist --to ml-engineer
+      pathplanner gap --have python:2,sql:2 --to "Data Analyst" --format json
+    """
+    from .gap import gap as compute_gap
+    from .render import gap_text
+
+    catalog = _catalog(graphs)
+    profile = _profile(catalog, from_role, have, profile_file, done)
+    g = compute_gap(catalog, profile, target, include_optional)
+    _emit(_json(g.to_dict()) if fmt == "json" else gap_text(g))
+
+
+@cli.command()
+@_graph_option
+@_profile_options
+@click.option("--to", "target", required=True, metavar="ROLE", help="The role you want.")
+@_constraint_options
+@click.option(
+    "--hours-per-week",
+    type=click.FloatRange(min=0.5, max=168),
+    help="Study hours per week (default 8, or the profile's).",
+)
+@click.option(
+    "--start",
+    "start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="First day of study (YYYY-MM-DD), for dates.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "txt", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE instead of printing.",
+)
+@click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
+@click.option("--no-explain", is_flag=True, help="Skip the alternatives each step beat (faster).")
+def plan(
+    graphs: tuple[Path, ...],
+    from_role: str | None,
+    have: tuple[str, ...],
+    profile_file: Path | None,
+    done: tuple[str, ...],
+    target: str,
+    hours_per_week: float | None,
+    start: dt.datetime | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    no_explain: bool,
+    **kw: Any,
+) -> None:
+    """Plan the cheapest route to a role, proven optimal by an exact solver.
+
+    \b
+    Examples:
+      pathplanner plan --from data-scientist --to ml-engineer
+      pathplanner plan --have python:2,sql:1 --to data-analyst --free-only
+      pathplanner plan --profile me.yaml --to mlops-engineer --optimize cost --budget-usd 300
+      pathplanner plan --from ds --to mle --hours-per-week 8 --start 2027-01-04 --format json -o plan.json
+    """
+    from .planner import plan as make_plan
+    from .render import render_plan
+
+    catalog = _catalog(graphs)
+    profile = _profile(catalog, from_role, have, profile_file, done)
+    p = make_plan(
+        catalog,
+        target,
+        profile,
+        constraints=_constraints(catalog, kw),
+        hours_per_week=hours_per_week,
+        start=start.date() if start else None,
+        explain=not no_explain,
+    )
+    _emit(render_plan(p, "txt" if fmt == "text" else fmt, catalog), output, force)
+
+
+@cli.command()
+@_graph_option
+@click.argument("role_a")
+@click.argument("role_b")
+@_format_option
+def compare(graphs: tuple[Path, ...], role_a: str, role_b: str, fmt: str) -> None:
+    """Compare two roles: shared and distinct skills, hours each way, certifications, pay.
+
+    \b
+    Examples:
+      pathplanner compare data-scientist ml-engineer
+      pathplanner compare "data analyst" "analytics engineer" --format json
+    """
+    from .analysis import compare as do_compare
+    from .show import compare_text
+
+    data = do_compare(_catalog(graphs), role_a, role_b)
+    _emit(_json(data) if fmt == "json" else compare_text(data))
+
+
+@cli.command()
+@_graph_option
+@_profile_options
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=None, help="Show only the N nearest roles."
+)
+@_format_option
+def suggest(
+    graphs: tuple[Path, ...],
+    from_role: str | None,
+    have: tuple[str, ...],
+    profile_file: Path | None,
+    done: tuple[str, ...],
+    limit: int | None,
+    fmt: str,
+) -> None:
+    """Rank roles by the study hours they are away from you.
+
+    \b
+    Examples:
+      pathplanner suggest --from data-analyst
+      pathplanner suggest --have python:2,sql:2,statistics:1 --limit 5
+    """
+    from .analysis import suggest as do_suggest
+    from .render import fmt_hours, fmt_usd, table
+
+    catalog = _catalog(graphs)
+    profile = _profile(catalog, from_role, have, profile_file, done)
+    ranked = do_suggest(catalog, profile)[:limit]
+    if fmt == "json":
+        _emit(_json([s.__dict__ for s in ranked]))
+        return
+    rows = [
+        [
+            s.role,
+            s.name,
+            f"{s.coverage:.0%}",
+            fmt_hours(s.hours) if s.hours is not None else "—",
+            fmt_usd(s.cost_usd) if s.cost_usd is not None else "—",
+            s.status,
+        ]
+        for s in ranked
+    ]
+    _emit(table(rows, ["role", "name", "coverage now", "hours", "cost", "status"]))
+
+
+def main() -> None:
+    """Run the CLI; a library error becomes one line on stderr, never a traceback."""
+    try:
+        cli(prog_name="pathplanner")
+    except KeyboardInterrupt:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(1)
+    except Exception as err:  # noqa: BLE001 - the last line of defence against a traceback
+        if os.environ.get("PATHPLANNER_DEBUG"):
+            raise
+        click.echo(
+            f"Error: internal error ({type(err).__name__}: {err}). Please report it; "
+            "set PATHPLANNER_DEBUG=1 for the traceback.",
+            err=True,
+        )
+        sys.exit(70)

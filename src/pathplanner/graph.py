@@ -1,0 +1,318 @@
+"""The catalog: validated skills, resources and roles, their effective requirements and checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ._names import NameIndex, nearest
+from .errors import Problem, UnknownNameError
+from .models import Resource, Role, Skill
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["Catalog", "check_catalog", "closure", "effective_requirements"]
+
+
+def _merge_max(target: dict[str, int], source: Mapping[str, int]) -> None:
+    for skill, level in source.items():
+        if level > target.get(skill, 0):
+            target[skill] = level
+
+
+def effective_requirements(resource: Resource, skills: Mapping[str, Skill]) -> dict[str, int]:
+    """Return what a resource needs: its own requires plus the prerequisites of what it teaches.
+
+    Prerequisites the resource itself teaches (at that level or higher) are left out.
+    """
+    need = dict(resource.requires)
+    for skill_id, level in resource.teaches.items():
+        skill = skills.get(skill_id)
+        if skill is None:
+            continue
+        for pre, pre_level in skill.prerequisites(level).items():
+            if resource.teaches.get(pre, 0) >= pre_level:
+                continue
+            if pre_level > need.get(pre, 0):
+                need[pre] = pre_level
+    return dict(sorted(need.items()))
+
+
+@dataclass
+class Catalog:
+    """The merged, validated knowledge graph; entries are kept sorted by id."""
+
+    skills: dict[str, Skill]
+    resources: dict[str, Resource]
+    roles: dict[str, Role]
+    origin: dict[tuple[str, str], str] = field(default_factory=dict)
+    notes: list[Problem] = field(default_factory=list)
+    attributions: list[str] = field(default_factory=list)
+    _eff: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+    _providers: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
+    _names: dict[str, NameIndex] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.skills = dict(sorted(self.skills.items()))
+        self.resources = dict(sorted(self.resources.items()))
+        self.roles = dict(sorted(self.roles.items()))
+        self._eff = {
+            rid: effective_requirements(r, self.skills) for rid, r in self.resources.items()
+        }
+        providers: dict[str, list[tuple[int, str]]] = {}
+        for rid, res in self.resources.items():
+            for skill, level in res.teaches.items():
+                providers.setdefault(skill, []).append((level, rid))
+        self._providers = {k: sorted(v) for k, v in sorted(providers.items())}
+        self._names = {}
+        for kind, entries in (("skill", self.skills), ("role", self.roles)):
+            index = NameIndex()
+            for eid, entry in entries.items():
+                index.add(eid, [entry.name, *entry.aliases])
+            self._names[kind] = index
+        rindex = NameIndex()
+        for rid, res in self.resources.items():
+            rindex.add(rid, [res.title, *([res.exam_code] if res.exam_code else [])])
+        self._names["resource"] = rindex
+
+    # -- queries -------------------------------------------------------------------------
+
+    def effective(self, resource_id: str) -> dict[str, int]:
+        """Return the effective requirements of a resource."""
+        return self._eff[resource_id]
+
+    def providers(self, skill: str, level: int) -> list[str]:
+        """Return the ids of resources (any status) that teach skill at level or higher."""
+        return [rid for lvl, rid in self._providers.get(skill, []) if lvl >= level]
+
+    def teachers(self, skill: str) -> list[tuple[int, str]]:
+        """Return (level, resource id) for every resource teaching a skill."""
+        return list(self._providers.get(skill, []))
+
+    def file_of(self, kind: str, entry_id: str) -> str:
+        """Return the file an entry was loaded from."""
+        return self.origin.get((kind, entry_id), "<unknown>")
+
+    # -- names ---------------------------------------------------------------------------
+
+    def resolve(self, kind: str, name: str) -> str:
+        """Return the id that a name (id, name or alias) stands for, or raise UnknownNameError."""
+        index = self._names[kind]
+        found = index.get(name)
+        if found is None:
+            raise UnknownNameError(kind, name, index.suggest(name))
+        return found
+
+    def resolve_role(self, name: str) -> Role:
+        """Return the role a name stands for."""
+        return self.roles[self.resolve("role", name)]
+
+    def resolve_skill(self, name: str) -> Skill:
+        """Return the skill a name stands for."""
+        return self.skills[self.resolve("skill", name)]
+
+    def resolve_resource(self, name: str) -> Resource:
+        """Return the resource a name stands for."""
+        return self.resources[self.resolve("resource", name)]
+
+    def resolve_any(self, name: str) -> tuple[str, str]:
+        """Return (kind, id) for a name of any kind, roles first, then skills, then resources."""
+        for kind in ("role", "skill", "resource"):
+            found = self._names[kind].get(name)
+            if found is not None:
+                return kind, found
+        pool = NameIndex()
+        for kind in ("role", "skill", "resource"):
+            for key in self._names[kind]._keys:
+                pool.add(self._names[kind]._keys[key], [key])
+        raise UnknownNameError("role, skill or resource", name, pool.suggest(name))
+
+    # -- graph -----------------------------------------------------------------------------
+
+    def to_networkx(self) -> nx.DiGraph:
+        """Return the (skill, level) -> resource -> (skill, level) graph as a networkx DiGraph."""
+        import networkx as nx
+
+        g = nx.DiGraph()
+        for sid, skill in self.skills.items():
+            for lvl in sorted(skill.levels):
+                g.add_node(("skill", sid, lvl), kind="skill", name=skill.name)
+        for rid, res in self.resources.items():
+            g.add_node(("resource", rid), kind="resource", title=res.title, hours=res.hours)
+            need = self._eff[rid]
+            for sid, lvl in need.items():
+                g.add_edge(("skill", sid, lvl), ("resource", rid))
+            for sid, lvl in res.teaches.items():
+                for got in range(need.get(sid, 0) + 1, lvl + 1):
+                    g.add_edge(("resource", rid), ("skill", sid, got))
+        return g
+
+
+def closure(
+    catalog: Catalog,
+    start: Mapping[str, int],
+    allowed: Iterable[str] | None = None,
+) -> tuple[dict[str, int], list[str]]:
+    """Return the levels reachable from start with the allowed resources, and those takeable.
+
+    A resource is takeable when its effective requirements are met; taking it adds what it
+    teaches. This is the monotone fixpoint: any order of taking them reaches the same state.
+    """
+    state = dict(start)
+    pool = sorted(allowed) if allowed is not None else list(catalog.resources)
+    waiting: dict[str, list[str]] = {}
+    ready: list[str] = []
+
+    def unmet(rid: str) -> list[str]:
+        return [s for s, lv in catalog.effective(rid).items() if state.get(s, 0) < lv]
+
+    for rid in pool:
+        missing = unmet(rid)
+        if not missing:
+            ready.append(rid)
+        else:
+            for s in missing:
+                waiting.setdefault(s, []).append(rid)
+    taken: list[str] = []
+    seen: set[str] = set()
+    while ready:
+        rid = ready.pop()
+        if rid in seen:
+            continue
+        seen.add(rid)
+        taken.append(rid)
+        for sid, lvl in catalog.resources[rid].teaches.items():
+            if lvl <= state.get(sid, 0):
+                continue
+            state[sid] = lvl
+            still: list[str] = []
+            for other in waiting.pop(sid, []):
+                if state[sid] < catalog.effective(other)[sid]:
+                    still.append(other)  # raised, but not far enough yet
+                elif not unmet(other):
+                    ready.append(other)
+            if still:
+                waiting[sid] = still
+    return state, sorted(taken)
+
+
+def _find_cycle(catalog: Catalog) -> list[str] | None:
+    import networkx as nx
+
+    g = catalog.to_networkx()
+    try:
+        edges = nx.find_cycle(g)
+    except nx.NetworkXNoCycle:
+        return None
+    path: list[str] = []
+    for node, _ in edges:
+        path.append(f"{node[1]}:{node[2]}" if node[0] == "skill" else f"[{node[1]}]")
+    path.append(path[0])
+    return path
+
+
+def check_catalog(catalog: Catalog) -> list[Problem]:
+    """Return every cross-reference problem of a catalog (the per-entry ones come from load)."""
+    problems: list[Problem] = []
+    skills = catalog.skills
+
+    def ref(kind: str, eid: str, fld: str, skill: str, level: int | None) -> None:
+        where = catalog.file_of(kind, eid)
+        target = skills.get(skill)
+        if target is None:
+            hint = nearest(skill, skills)
+            msg = f"unknown skill '{skill}'"
+            if hint:
+                msg += f" — did you mean '{hint[0]}'?"
+            problems.append(Problem(where, eid, fld, msg))
+        elif level is not None and level > target.max_level:
+            problems.append(
+                Problem(
+                    where,
+                    eid,
+                    fld,
+                    f"level {level} of '{skill}' is out of range (it defines levels "
+                    f"1-{target.max_level})",
+                )
+            )
+
+    for sid, skill in skills.items():
+        for lvl, spec in sorted(skill.levels.items()):
+            for pre, pre_lvl in spec.requires.items():
+                ref("skill", sid, f"levels.{lvl}.requires.{pre}", pre, pre_lvl)
+    for rid, res in catalog.resources.items():
+        for fld, levels in (("requires", res.requires), ("teaches", res.teaches)):
+            for sid, lvl in levels.items():
+                ref("resource", rid, f"{fld}.{sid}", sid, lvl)
+    for rid, role in catalog.roles.items():
+        for fld, levels in (
+            ("requires.essential", role.requires.essential),
+            ("requires.optional", role.requires.optional),
+        ):
+            for sid, lvl in levels.items():
+                ref("role", rid, f"{fld}.{sid}", sid, lvl)
+        for cred in role.credentials:
+            ref("role", rid, "credentials", cred, None)
+            if cred in skills and skills[cred].category != "credential":
+                problems.append(
+                    Problem(
+                        catalog.file_of("role", rid),
+                        rid,
+                        "credentials",
+                        f"'{cred}' is a {skills[cred].category} skill, not a credential",
+                    )
+                )
+        for nxt in role.next:
+            if nxt not in catalog.roles:
+                hint = nearest(nxt, catalog.roles)
+                msg = f"unknown role '{nxt}'" + (f" — did you mean '{hint[0]}'?" if hint else "")
+                problems.append(Problem(catalog.file_of("role", rid), rid, "next", msg))
+    if problems:
+        return problems  # the checks below assume every reference resolves
+
+    cycle = _find_cycle(catalog)
+    if cycle:
+        problems.append(
+            Problem(
+                "<graph>",
+                "",
+                "",
+                "cycle at the (skill, level) -> resource -> (skill, level) level: "
+                + " -> ".join(cycle),
+            )
+        )
+        return problems
+
+    active = [rid for rid, r in catalog.resources.items() if r.active]
+    taught: set[str] = set()
+    for rid in active:
+        taught.update(catalog.resources[rid].teaches)
+    for sid in skills:
+        if sid not in taught:
+            problems.append(
+                Problem(
+                    catalog.file_of("skill", sid),
+                    sid,
+                    "",
+                    "no active resource teaches this skill",
+                )
+            )
+    state, _ = closure(catalog, {}, active)
+    for rid, role in catalog.roles.items():
+        missing = [
+            f"{s}:{lv}" for s, lv in sorted(role.requires.essential.items()) if state.get(s, 0) < lv
+        ]
+        if missing:
+            problems.append(
+                Problem(
+                    catalog.file_of("role", rid),
+                    rid,
+                    "requires.essential",
+                    "unreachable from an empty profile with the active resources: "
+                    + ", ".join(missing)
+                    + " cannot be learned",
+                )
+            )
+    return problems

@@ -1,0 +1,224 @@
+"""Load graph directories (YAML) into a validated Catalog; report every problem at once."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from ._paths import cache_dir, default_graph_dir
+from .errors import GraphError, Problem
+from .graph import Catalog, check_catalog
+from .models import Resource, Role, Skill
+
+__all__ = ["graph_dirs", "load_catalog", "validate_dirs"]
+
+_KINDS: dict[str, tuple[str, type[Skill] | type[Resource] | type[Role]]] = {
+    "skills": ("skill", Skill),
+    "resources": ("resource", Resource),
+    "roles": ("role", Role),
+}
+
+
+def graph_dirs(extra: Sequence[str | Path] = (), builtin: bool = True) -> list[Path]:
+    """Return the graph directories to load: the built-in one, then the user's, in order."""
+    dirs = [default_graph_dir()] if builtin else []
+    dirs.extend(Path(d) for d in extra)
+    return dirs
+
+
+def _yaml_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _parse_yaml(text: str) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(entry)"
+
+
+def _read_file(raw: bytes, shown: str) -> tuple[list[tuple[str, Any]], list[Problem]]:
+    """Return the (kind, model) entries of one YAML file's bytes and its problems."""
+    import yaml
+    from pydantic import ValidationError
+
+    problems: list[Problem] = []
+    try:
+        data = _parse_yaml(raw.decode("utf-8"))
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        return [], [Problem(shown, "", "", f"malformed YAML{line}: {err.problem or err}")]
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        return [], [Problem(shown, "", "", f"cannot read: {err}")]
+    if data is None:
+        return [], []
+    if not isinstance(data, dict) or len(data) != 1 or next(iter(data)) not in _KINDS:
+        keys = ", ".join(map(str, data)) if isinstance(data, dict) else type(data).__name__
+        return [], [
+            Problem(
+                shown,
+                "",
+                "",
+                f"expected one top-level key, skills:, resources: or roles: (found {keys})",
+            )
+        ]
+    key = next(iter(data))
+    kind, model = _KINDS[key]
+    items = data[key]
+    if not isinstance(items, list):
+        return [], [Problem(shown, "", key, "must be a list of entries")]
+    out: list[tuple[str, Any]] = []
+    for pos, item in enumerate(items, start=1):
+        label = f"entry #{pos}"
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            label = item["id"]
+        if not isinstance(item, dict):
+            problems.append(Problem(shown, label, "", "must be a mapping of fields"))
+            continue
+        try:
+            out.append((kind, model.model_validate(item)))
+        except ValidationError as err:
+            for e in err.errors():
+                msg = e["msg"].removeprefix("Value error, ")
+                if e["type"] == "extra_forbidden":
+                    msg = "unknown field"
+                problems.append(Problem(shown, label, _loc(e["loc"]), msg))
+    return out, problems
+
+
+def _fingerprint(dirs: Sequence[Path]) -> tuple[str, list[tuple[Path, str, bytes]]]:
+    digest = hashlib.sha256(f"pathplanner {__version__}\n".encode())
+    files: list[tuple[Path, str, bytes]] = []
+    for root in dirs:
+        digest.update(f"dir {root.resolve()}\n".encode())
+        for path in _yaml_files(root):
+            data = path.read_bytes()
+            digest.update(f"{path.relative_to(root)} {len(data)}\n".encode())
+            digest.update(data)
+            files.append((root, _display(path), data))
+    return digest.hexdigest()[:32], files
+
+
+def validate_dirs(dirs: Sequence[Path]) -> tuple[Catalog | None, list[Problem]]:
+    """Load and check graph directories; return the catalog (None if broken) and all problems."""
+    problems: list[Problem] = []
+    for root in dirs:
+        if not root.is_dir():
+            problems.append(Problem(_display(root), "", "", "graph directory not found"))
+    if problems:
+        return None, problems
+    _, files = _fingerprint(dirs)
+    return _build(dirs, files)
+
+
+def _build(
+    dirs: Sequence[Path], files: list[tuple[Path, str, bytes]]
+) -> tuple[Catalog | None, list[Problem]]:
+    problems: list[Problem] = []
+    merged: dict[str, dict[str, Any]] = {"skill": {}, "resource": {}, "role": {}}
+    origin: dict[tuple[str, str], str] = {}
+    for root in dirs:
+        seen_here: dict[tuple[str, str], str] = {}
+        for file_root, shown, raw in files:
+            if file_root != root:
+                continue
+            entries, found = _read_file(raw, shown)
+            problems.extend(found)
+            for kind, entry in entries:
+                key = (kind, entry.id)
+                if key in seen_here:
+                    problems.append(
+                        Problem(
+                            shown,
+                            entry.id,
+                            "id",
+                            f"duplicate {kind} id (also in {seen_here[key]})",
+                        )
+                    )
+                    continue
+                seen_here[key] = shown
+                if key in origin:
+                    problems.append(
+                        Problem(
+                            shown,
+                            entry.id,
+                            "",
+                            f"overrides the {kind} from {origin[key]}",
+                            severity="note",
+                        )
+                    )
+                origin[key] = shown
+                merged[kind][entry.id] = entry
+    catalog = Catalog(
+        skills=merged["skill"],
+        resources=merged["resource"],
+        roles=merged["role"],
+        origin=origin,
+    )
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    problems.extend(check_catalog(catalog))
+    catalog.notes = [p for p in problems if p.severity == "note"]
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return catalog, problems
+
+
+def load_catalog(extra: Sequence[str | Path] = (), builtin: bool = True) -> Catalog:
+    """Return the validated catalog of the built-in graph plus extra directories.
+
+    The validated catalog is cached, keyed by the contents of every file, so an edit to any
+    file rebuilds it. Raise GraphError with every problem when the graph is broken.
+    """
+    dirs = graph_dirs(extra, builtin)
+    missing = [
+        Problem(_display(d), "", "", "graph directory not found") for d in dirs if not d.is_dir()
+    ]
+    if missing:
+        raise GraphError(missing)
+    key, files = _fingerprint(dirs)
+    cache = cache_dir()
+    cached = cache / f"catalog-{key}.pickle" if cache else None
+    if cached is not None and cached.is_file():
+        try:
+            with cached.open("rb") as fh:
+                catalog = pickle.load(fh)
+            if isinstance(catalog, Catalog):
+                return catalog
+        except Exception:
+            pass
+    catalog, problems = _build(dirs, files)
+    if catalog is None:
+        raise GraphError(sorted(problems))
+    if cached is not None:
+        _write_cache(cached, catalog)
+    return catalog
+
+
+def _write_cache(path: Path, catalog: Catalog) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(catalog, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # caching is an optimisation; a read-only home must not break planning

@@ -1,0 +1,514 @@
+"""Choose the resources: an exact MILP (HiGHS) over the planning semantics, and a greedy heuristic.
+
+The catalogue is acyclic at the (skill, level) -> resource -> (skill, level) level, so a set of
+resources is executable in some order exactly when every effective requirement of each chosen
+resource is met by the start state or by another chosen resource. That covering condition is
+what the MILP encodes; `schedule` then finds the order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from ._names import normalize
+from .errors import InfeasibleError, PlanningError
+from .graph import Catalog, closure
+
+__all__ = ["Constraints", "Problem", "Selection", "make_problem", "replay", "solve"]
+
+Objective = Literal["hours", "cost", "balanced"]
+OBJECTIVES: tuple[str, ...] = ("hours", "cost", "balanced")
+_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """What the learner asks of a plan: objective, limits and inclusions."""
+
+    objective: Objective = "hours"
+    hourly_rate: float = 25.0
+    budget_usd: float | None = None
+    max_hours: float | None = None
+    free_only: bool = False
+    exclude_providers: tuple[str, ...] = ()
+    exclude_kinds: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    exclude_ids: tuple[str, ...] = ()
+    with_certs: tuple[str, ...] = ()
+    include_optional: bool = False
+    time_limit: float = 10.0
+    solver: Literal["milp", "greedy"] = "milp"
+
+
+@dataclass
+class Problem:
+    """A planning problem reduced to the resources that can matter."""
+
+    catalog: Catalog
+    start: dict[str, int]
+    goal: dict[str, int]
+    constraints: Constraints
+    allowed: list[str]
+    candidates: list[str]
+    excluded: dict[str, str] = field(default_factory=dict)
+
+    def weight(self, rid: str, objective: str | None = None) -> float:
+        """Return a resource's contribution to the objective."""
+        res = self.catalog.resources[rid]
+        obj = objective or self.constraints.objective
+        if obj == "hours":
+            return res.hours
+        if obj == "cost":
+            return res.cost_usd
+        return res.hours + res.cost_usd / self.constraints.hourly_rate
+
+    def unmet(self, levels: Mapping[str, int], state: Mapping[str, int]) -> dict[str, int]:
+        """Return the part of levels that state does not meet."""
+        return {s: lv for s, lv in levels.items() if state.get(s, 0) < lv}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The chosen resources and how sure we are that they are the cheapest."""
+
+    resources: tuple[str, ...]
+    status: Literal["optimal", "feasible"]
+    objective_value: float
+    bound: float
+    solver: str
+
+    @property
+    def gap(self) -> float:
+        """Return the relative optimality gap (0 when proven optimal)."""
+        if self.status == "optimal" or self.objective_value <= _EPS:
+            return 0.0
+        return max(0.0, (self.objective_value - self.bound) / self.objective_value)
+
+
+def replay(
+    catalog: Catalog, start: Mapping[str, int], steps: Sequence[str]
+) -> tuple[dict[str, int], list[str]]:
+    """Take steps in order from start; return the end state and any step that was not takeable."""
+    state = dict(start)
+    errors: list[str] = []
+    for pos, rid in enumerate(steps, start=1):
+        missing = [f"{s}:{lv}" for s, lv in catalog.effective(rid).items() if state.get(s, 0) < lv]
+        if missing:
+            errors.append(f"step {pos} '{rid}' needs {', '.join(missing)}")
+        for sid, lvl in catalog.resources[rid].teaches.items():
+            state[sid] = max(state.get(sid, 0), lvl)
+    return state, errors
+
+
+def _exclusion(catalog: Catalog, rid: str, c: Constraints, done: set[str]) -> str | None:
+    res = catalog.resources[rid]
+    if rid in done:
+        return "already done"
+    if rid in c.exclude_ids:
+        return "excluded"
+    if not res.active:
+        return f"retired on {res.retired_on}"
+    if c.free_only and not res.free:
+        return f"costs ${res.cost_usd:g} (--free-only)"
+    if normalize(res.provider) in {normalize(p) for p in c.exclude_providers}:
+        return f"provider {res.provider} is excluded"
+    if res.kind in c.exclude_kinds:
+        return f"kind {res.kind} is excluded"
+    return None
+
+
+def make_problem(
+    catalog: Catalog,
+    start: Mapping[str, int],
+    goal: Mapping[str, int],
+    constraints: Constraints,
+    done: Sequence[str] = (),
+) -> Problem:
+    """Reduce a request to the resources that are allowed, takeable and relevant to the goal."""
+    c = constraints
+    if c.objective not in OBJECTIVES:
+        raise PlanningError(f"unknown objective '{c.objective}' (use hours, cost or balanced)")
+    if c.hourly_rate <= 0:
+        raise PlanningError("--hourly-rate must be greater than 0")
+    done_set = set(done)
+    excluded: dict[str, str] = {}
+    allowed: list[str] = []
+    for rid in catalog.resources:
+        why = _exclusion(catalog, rid, c, done_set)
+        if why is None:
+            allowed.append(rid)
+        else:
+            excluded[rid] = why
+    for rid in c.include:
+        if rid in excluded:
+            raise PlanningError(f"--include '{rid}' contradicts the other options: {excluded[rid]}")
+    state, takeable = closure(catalog, start, allowed)
+    taken = set(takeable)
+    for rid in c.include:
+        if rid not in taken:
+            need = {s: lv for s, lv in catalog.effective(rid).items() if state.get(s, 0) < lv}
+            text = ", ".join(f"{s}:{lv}" for s, lv in need.items())
+            raise InfeasibleError(
+                f"--include '{rid}' can never be taken: nothing allowed teaches {text}"
+            )
+    problem = Problem(catalog, dict(start), dict(goal), c, allowed, [], excluded)
+    unreached = problem.unmet(goal, state)
+    if unreached:
+        raise InfeasibleError(_why_unreachable(problem, unreached, state))
+
+    # keep only resources that teach something new and lie on a path to the goal
+    useful = [
+        rid
+        for rid in takeable
+        if rid in c.include
+        or any(start.get(s, 0) < lv for s, lv in catalog.resources[rid].teaches.items())
+    ]
+    need: dict[str, int] = dict(problem.unmet(goal, start))
+    for rid in c.include:
+        for s, lv in problem.unmet(catalog.effective(rid), start).items():
+            need[s] = max(need.get(s, 0), lv)
+    relevant: set[str] = set(c.include)
+    changed = True
+    while changed:
+        changed = False
+        for rid in useful:
+            if rid in relevant:
+                continue
+            teaches = catalog.resources[rid].teaches
+            if any(teaches.get(s, 0) > start.get(s, 0) for s in need):
+                relevant.add(rid)
+                changed = True
+                for s, lv in problem.unmet(catalog.effective(rid), start).items():
+                    if lv > need.get(s, 0):
+                        need[s] = lv
+    problem.candidates = sorted(relevant)
+    return problem
+
+
+def _why_unreachable(
+    problem: Problem, unreached: Mapping[str, int], state: Mapping[str, int]
+) -> str:
+    catalog = problem.catalog
+    reasons: list[str] = []
+    for skill, level in sorted(unreached.items()):
+        teachers = catalog.providers(skill, level)
+        req = f"{skill}:{level}"
+        if not teachers:
+            reasons.append(f"nothing in the catalogue teaches {req}")
+            continue
+        allowed = [t for t in teachers if t not in problem.excluded]
+        if not allowed:
+            causes = sorted({problem.excluded[t] for t in teachers})
+            if all("free-only" in why for why in causes):
+                reasons.append(f"no free resource teaches {req}")
+            else:
+                reasons.append(
+                    f"every resource that teaches {req} is ruled out ("
+                    + "; ".join(f"'{t}': {problem.excluded[t]}" for t in teachers[:3])
+                    + (", ..." if len(teachers) > 3 else "")
+                    + ")"
+                )
+            continue
+        blocked = []
+        for t in allowed[:2]:
+            missing = problem.unmet(catalog.effective(t), state)
+            blocked.append(f"'{t}' needs " + ", ".join(f"{s}:{lv}" for s, lv in missing.items()))
+        reasons.append(
+            f"{req} cannot be reached: " + "; ".join(blocked) + ", which nothing allowed teaches"
+        )
+    head = "no plan meets the goal: "
+    return head + "; ".join(reasons)
+
+
+# -- validity and pruning -----------------------------------------------------------------
+
+
+def _valid_set(problem: Problem, chosen: set[str]) -> bool:
+    """Return True when chosen meets the goal and covers every chosen resource's needs."""
+    catalog = problem.catalog
+    best: dict[str, dict[str, int]] = {}  # skill -> {provider: level}
+    for rid in chosen:
+        for s, lv in catalog.resources[rid].teaches.items():
+            best.setdefault(s, {})[rid] = lv
+
+    def met(skill: str, level: int, exclude: str | None) -> bool:
+        if problem.start.get(skill, 0) >= level:
+            return True
+        return any(lv >= level for r, lv in best.get(skill, {}).items() if r != exclude)
+
+    if not all(met(s, lv, None) for s, lv in problem.goal.items()):
+        return False
+    return all(met(s, lv, rid) for rid in chosen for s, lv in catalog.effective(rid).items())
+
+
+def _prune(problem: Problem, chosen: list[str]) -> list[str]:
+    """Drop resources the plan does not need, most expensive first (stable)."""
+    keep = set(chosen)
+    for rid in sorted(chosen, key=lambda r: (-problem.weight(r), r)):
+        if rid in problem.constraints.include:
+            continue
+        trial = keep - {rid}
+        if _valid_set(problem, trial):
+            keep = trial
+    return sorted(keep)
+
+
+def _within_limits(problem: Problem, chosen: Sequence[str]) -> bool:
+    c = problem.constraints
+    res = problem.catalog.resources
+    if c.budget_usd is not None and sum(res[r].cost_usd for r in chosen) > c.budget_usd + _EPS:
+        return False
+    return not (c.max_hours is not None and sum(res[r].hours for r in chosen) > c.max_hours + _EPS)
+
+
+# -- greedy ---------------------------------------------------------------------------------
+
+
+def greedy(problem: Problem) -> list[str]:
+    """Return a plan built by repeatedly taking the takeable resource with the best value.
+
+    Value is the objective weight per (skill, level) step of relevant progress it brings.
+    """
+    catalog = problem.catalog
+    target = dict(problem.goal)
+    for rid in problem.constraints.include:
+        for s, lv in catalog.effective(rid).items():
+            target[s] = max(target.get(s, 0), lv)
+    state = dict(problem.start)
+    chosen: list[str] = []
+    pool = [r for r in problem.candidates if r not in problem.constraints.include]
+
+    def relevance() -> dict[str, int]:
+        # levels still wanted: the target plus what unmet-but-wanted providers need
+        want = dict(target)
+        frontier = [s for s in want if state.get(s, 0) < want[s]]
+        seen: set[str] = set()
+        while frontier:
+            skill = frontier.pop()
+            if skill in seen:
+                continue
+            seen.add(skill)
+            for lvl, rid in catalog.teachers(skill):
+                if rid not in problem.candidates or lvl <= state.get(skill, 0):
+                    continue
+                for s, lv in catalog.effective(rid).items():
+                    if state.get(s, 0) < lv and lv > want.get(s, 0):
+                        want[s] = lv
+                        frontier.append(s)
+                    elif state.get(s, 0) < lv and s not in seen:
+                        frontier.append(s)
+        return want
+
+    while problem.unmet(target, state):
+        want = relevance()
+        best: tuple[float, str] | None = None
+        for rid in pool:
+            if rid in chosen or problem.unmet(catalog.effective(rid), state):
+                continue
+            gain = 0
+            for s, lv in catalog.resources[rid].teaches.items():
+                have = state.get(s, 0)
+                if lv > have and want.get(s, 0) > have:
+                    gain += min(lv, want[s]) - have
+            if gain == 0:
+                continue
+            score = (problem.weight(rid) + _EPS) / gain
+            if best is None or (score, rid) < best:
+                best = (score, rid)
+        if best is None:
+            break
+        chosen.append(best[1])
+        for s, lv in catalog.resources[best[1]].teaches.items():
+            state[s] = max(state.get(s, 0), lv)
+    chosen.extend(r for r in problem.constraints.include if r not in chosen)
+    if not _valid_set(problem, set(chosen)):
+        raise InfeasibleError("the greedy heuristic found no plan; try --solver milp")
+    return _prune(problem, chosen)
+
+
+# -- MILP -------------------------------------------------------------------------------------
+
+
+def _solve_milp(problem: Problem, warm: list[str] | None) -> Selection:
+    import highspy
+
+    catalog = problem.catalog
+    cols = problem.candidates
+    index = {rid: i for i, rid in enumerate(cols)}
+    inf = highspy.kHighsInf
+    rows: list[tuple[list[int], list[float], float, float]] = []
+
+    def providers(skill: str, level: int) -> list[int]:
+        return [index[r] for r in catalog.providers(skill, level) if r in index]
+
+    for s, lv in sorted(problem.unmet(problem.goal, problem.start).items()):
+        rows.append((providers(s, lv), [1.0] * len(providers(s, lv)), 1.0, inf))
+    for rid in cols:
+        i = index[rid]
+        for s, lv in problem.unmet(catalog.effective(rid), problem.start).items():
+            prov = [j for j in providers(s, lv) if j != i]
+            rows.append(([i, *prov], [-1.0] + [1.0] * len(prov), 0.0, inf))
+    c = problem.constraints
+    res = catalog.resources
+    if c.budget_usd is not None:
+        rows.append((list(range(len(cols))), [res[r].cost_usd for r in cols], -inf, c.budget_usd))
+    if c.max_hours is not None:
+        rows.append((list(range(len(cols))), [res[r].hours for r in cols], -inf, c.max_hours))
+
+    lower = [1.0 if r in c.include else 0.0 for r in cols]
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("random_seed", 0)
+    h.setOptionValue("time_limit", float(c.time_limit))
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("mip_abs_gap", 1e-7)
+    lp = highspy.HighsLp()
+    lp.num_col_ = len(cols)
+    lp.num_row_ = len(rows)
+    lp.col_cost_ = [problem.weight(r) for r in cols]
+    lp.col_lower_ = lower
+    lp.col_upper_ = [1.0] * len(cols)
+    lp.row_lower_ = [r[2] for r in rows]
+    lp.row_upper_ = [r[3] for r in rows]
+    starts, idx, vals = [0], [], []
+    for cols_i, coefs, _, _ in rows:
+        idx.extend(cols_i)
+        vals.extend(coefs)
+        starts.append(len(idx))
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = starts
+    lp.a_matrix_.index_ = idx
+    lp.a_matrix_.value_ = vals
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * len(cols)
+    h.passModel(lp)
+
+    def run(start: list[str] | None) -> tuple[str, list[str], float, float]:
+        if start is not None:
+            sol = highspy.HighsSolution()
+            chosen = set(start)
+            sol.col_value = [1.0 if r in chosen else 0.0 for r in cols]
+            sol.value_valid = True
+            h.setSolution(sol)
+        h.run()
+        status = h.getModelStatus()
+        info = h.getInfo()
+        has_solution = info.primal_solution_status == 2
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return "infeasible", [], math.inf, math.inf
+        if not has_solution:
+            return "none", [], math.inf, info.mip_dual_bound
+        values = h.getSolution().col_value
+        chosen_ids = [r for r, v in zip(cols, values, strict=True) if v > 0.5]
+        proven = status == highspy.HighsModelStatus.kOptimal
+        return (
+            "optimal" if proven else "feasible",
+            chosen_ids,
+            info.objective_function_value,
+            info.mip_dual_bound,
+        )
+
+    status, chosen, value, bound = run(warm)
+    if status == "infeasible":
+        raise InfeasibleError(_why_limits(problem))
+    if status == "none":
+        if warm is not None:
+            return Selection(tuple(warm), "feasible", _total(problem, warm), bound, "greedy")
+        raise InfeasibleError(
+            f"no plan was found within the time limit of {c.time_limit:g} s; "
+            "raise --time-limit or try --solver greedy"
+        )
+    if status == "optimal" and len(cols) > 0:
+        # tie-break among optimal plans: least of the secondary measure, then HiGHS' own order
+        secondary = "cost" if c.objective == "hours" else "hours"
+        h.addRow(
+            -inf,
+            value + 1e-6 * max(1.0, abs(value)),
+            len(cols),
+            list(range(len(cols))),
+            [problem.weight(r) for r in cols],
+        )
+        h.changeColsCost(
+            len(cols), list(range(len(cols))), [problem.weight(r, secondary) for r in cols]
+        )
+        status2, chosen2, _, _ = run(chosen)
+        if status2 == "optimal":
+            chosen = chosen2
+    chosen = _prune(problem, chosen)
+    value = _total(problem, chosen)
+    return Selection(
+        tuple(chosen),
+        "optimal" if status == "optimal" else "feasible",
+        value,
+        value if status == "optimal" else bound,
+        "highs",
+    )
+
+
+def _total(problem: Problem, chosen: Sequence[str]) -> float:
+    return sum(problem.weight(r) for r in chosen)
+
+
+def _why_limits(problem: Problem) -> str:
+    """Explain an infeasible MILP whose goal is reachable: a budget or hours limit is too tight."""
+    c = problem.constraints
+    free = Constraints(
+        exclude_providers=c.exclude_providers,
+        exclude_kinds=c.exclude_kinds,
+        free_only=c.free_only,
+        include=c.include,
+        time_limit=c.time_limit,
+    )
+    cheapest = _solve_milp(_with(problem, replace(free, objective="cost")), None)
+    shortest = _solve_milp(_with(problem, replace(free, objective="hours")), None)
+    if c.budget_usd is not None and cheapest.objective_value > c.budget_usd + _EPS:
+        return (
+            f"no plan fits the budget: the cheapest plan costs ${cheapest.objective_value:,.2f}, "
+            f"over the budget of ${c.budget_usd:,.2f}"
+        )
+    if c.max_hours is not None and shortest.objective_value > c.max_hours + _EPS:
+        return (
+            f"no plan fits the hours limit: the shortest plan takes "
+            f"{shortest.objective_value:,.1f} h, over the limit of {c.max_hours:g} h"
+        )
+    if c.budget_usd is None or c.max_hours is None:
+        return "no plan meets the goal under these constraints"
+    return (
+        f"no plan meets the budget of ${c.budget_usd:,.2f} and the limit of {c.max_hours:g} h "
+        f"together (the cheapest plan costs ${cheapest.objective_value:,.2f}, the shortest "
+        f"takes {shortest.objective_value:,.1f} h)"
+    )
+
+
+def _with(problem: Problem, constraints: Constraints) -> Problem:
+    return Problem(
+        problem.catalog,
+        problem.start,
+        problem.goal,
+        constraints,
+        problem.allowed,
+        problem.candidates,
+        problem.excluded,
+    )
+
+
+def solve(problem: Problem) -> Selection:
+    """Return the chosen resources for a problem: proven optimal where the solver can."""
+    warm: list[str] | None
+    try:
+        warm = greedy(problem)
+    except InfeasibleError:
+        warm = None
+    if warm is not None and not _within_limits(problem, warm):
+        warm = None
+    if problem.constraints.solver == "greedy":
+        if warm is None:
+            raise InfeasibleError(
+                "the greedy heuristic found no plan within the limits; try --solver milp"
+            )
+        value = _total(problem, warm)
+        return Selection(tuple(warm), "feasible", value, 0.0, "greedy")
+    return _solve_milp(problem, warm)

@@ -1,0 +1,419 @@
+"""The planner: profile + target -> gap -> optimal resources -> ordered, scheduled, explained Plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .errors import InfeasibleError, PlanningError
+from .gap import Gap, gap
+from .graph import Catalog
+from .optimize import Constraints, Problem, Selection, make_problem, replay, solve
+from .profile import Profile, build_profile
+from .schedule import dependencies, order, schedule
+
+__all__ = ["DEFAULT_HOURS_PER_WEEK", "Alternative", "Milestone", "Plan", "Step", "plan"]
+
+PLAN_FORMAT = "pathplanner-plan/1"
+DEFAULT_HOURS_PER_WEEK = 8.0
+_UNITS = {"hours": "h", "cost": "USD", "balanced": "h-equivalent"}
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A cheaper-looking resource the plan did not take, and why."""
+
+    resource: str
+    title: str
+    reason: str
+    delta: float | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One resource in the plan, where it falls in time and why it is there."""
+
+    number: int
+    resource: str
+    title: str
+    kind: str
+    provider: str
+    url: str | None
+    hours: float
+    cost_usd: float
+    start_week: int
+    end_week: int
+    start_date: dt.date | None
+    end_date: dt.date | None
+    teaches: dict[str, int]
+    closes: list[tuple[str, int]]
+    needed_by: list[int]
+    alternatives: list[Alternative] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """The first point in the plan where the learner meets a role's essential requirements."""
+
+    after_step: int  # 0: already at the start
+    role: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A study plan: executable in order, meeting the goal, with proof status and schedule."""
+
+    target: str
+    target_name: str
+    objective: str
+    status: str
+    solver: str
+    gap_ratio: float
+    profile: dict[str, int]
+    from_role: str | None
+    goal: dict[str, int]
+    steps: list[Step]
+    milestones: list[Milestone]
+    hours_per_week: float
+    start_date: dt.date | None
+    constraints: Constraints
+    gap: Gap
+    learner: str | None = None
+    attributions: list[str] = field(default_factory=list)
+
+    @property
+    def total_hours(self) -> float:
+        """Return the study hours of the whole plan."""
+        return round(sum(s.hours for s in self.steps), 2)
+
+    @property
+    def total_cost_usd(self) -> float:
+        """Return the cost of the whole plan in USD."""
+        return round(sum(s.cost_usd for s in self.steps), 2)
+
+    @property
+    def weeks(self) -> int:
+        """Return how many weeks the plan spans."""
+        return max((s.end_week for s in self.steps), default=0)
+
+    @property
+    def end_date(self) -> dt.date | None:
+        """Return the last day of the plan when a start date was given."""
+        if self.start_date is None:
+            return None
+        return self.start_date + dt.timedelta(weeks=self.weeks, days=-1)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the plan as a pathplanner-plan/1 document."""
+        c = self.constraints
+        doc: dict[str, Any] = {
+            "format": PLAN_FORMAT,
+            "target": self.target,
+            "objective": self.objective,
+            "status": self.status,
+            "profile": dict(self.profile),
+            "total_hours": self.total_hours,
+            "total_cost_usd": self.total_cost_usd,
+            "steps": [],
+            "target_name": self.target_name,
+            "from_role": self.from_role,
+            "goal": [{"skill": s, "level": lv} for s, lv in sorted(self.goal.items())],
+            "solver": self.solver,
+            "optimality_gap": round(self.gap_ratio, 6),
+            "hours_per_week": self.hours_per_week,
+            "weeks": self.weeks,
+            "start_date": self.start_date.isoformat() if self.start_date else None,
+            "end_date": self.end_date.isoformat() if self.end_date else None,
+            "coverage_now": round(self.gap.coverage, 4),
+            "constraints": {
+                "budget_usd": c.budget_usd,
+                "max_hours": c.max_hours,
+                "free_only": c.free_only,
+                "exclude_providers": list(c.exclude_providers),
+                "exclude_kinds": list(c.exclude_kinds),
+                "include": list(c.include),
+                "with_certs": list(c.with_certs),
+                "include_optional": c.include_optional,
+                "hourly_rate": c.hourly_rate if self.objective == "balanced" else None,
+            },
+            "milestones": [
+                {"after_step": m.after_step, "role": m.role, "name": m.name}
+                for m in self.milestones
+            ],
+        }
+        if self.learner:
+            doc["learner"] = self.learner
+        for s in self.steps:
+            doc["steps"].append(
+                {
+                    "resource": s.resource,
+                    "hours": s.hours,
+                    "cost_usd": s.cost_usd,
+                    "start_week": s.start_week,
+                    "end_week": s.end_week,
+                    "closes": [{"skill": k, "level": lv} for k, lv in s.closes],
+                    "step": s.number,
+                    "title": s.title,
+                    "kind": s.kind,
+                    "provider": s.provider,
+                    "url": s.url,
+                    "start_date": s.start_date.isoformat() if s.start_date else None,
+                    "end_date": s.end_date.isoformat() if s.end_date else None,
+                    "teaches": [{"skill": k, "level": lv} for k, lv in sorted(s.teaches.items())],
+                    "needed_by": list(s.needed_by),
+                    "alternatives": [
+                        {"resource": a.resource, "title": a.title, "reason": a.reason}
+                        | ({"delta": round(a.delta, 2)} if a.delta is not None else {})
+                        for a in s.alternatives
+                    ],
+                }
+            )
+        if self.attributions:
+            doc["attributions"] = list(self.attributions)
+        return doc
+
+
+def _resolve_certs(catalog: Catalog, names: Iterable[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for name in names:
+        kind, eid = catalog.resolve_any(name)
+        if kind == "resource":
+            creds = [
+                s
+                for s in catalog.resources[eid].teaches
+                if catalog.skills[s].category == "credential"
+            ]
+            if not creds:
+                raise PlanningError(f"--with-cert '{name}': '{eid}' grants no credential")
+            eid = creds[0]
+        elif kind != "skill" or catalog.skills[eid].category != "credential":
+            raise PlanningError(f"--with-cert '{name}': '{eid}' is not a certification")
+        if eid not in out:
+            out.append(eid)
+    return tuple(out)
+
+
+def plan(
+    catalog: Catalog,
+    target: str,
+    profile: Profile | None = None,
+    *,
+    from_role: str | None = None,
+    have: Iterable[str] | Mapping[str, int] = (),
+    constraints: Constraints | None = None,
+    hours_per_week: float | None = None,
+    start: dt.date | None = None,
+    explain: bool = True,
+    **options: Any,
+) -> Plan:
+    """Return the cheapest plan from a profile to a target role, proven optimal where possible.
+
+    `options` are Constraints fields (objective, budget_usd, free_only, include, ...) and are
+    used when `constraints` is not given. Names (roles, skills, resources) resolve by id, name
+    or alias. Raise InfeasibleError, with the reason, when no plan meets the goal.
+    """
+    if profile is None:
+        profile = build_profile(catalog, from_role=from_role, have=have)
+    role = catalog.resolve_role(target)
+    c = constraints or Constraints(**options)
+    include = tuple(dict.fromkeys(catalog.resolve("resource", n) for n in c.include))
+    certs = _resolve_certs(catalog, c.with_certs)
+    budget = c.budget_usd if c.budget_usd is not None else profile.budget_usd
+    for name, value in (("--budget-usd", budget), ("--max-hours", c.max_hours)):
+        if value is not None and value < 0:
+            raise PlanningError(f"{name} must not be negative")
+    c = replace(c, include=include, with_certs=certs, budget_usd=budget)
+    hpw = hours_per_week or profile.hours_per_week or DEFAULT_HOURS_PER_WEEK
+    if hpw <= 0 or hpw > 168:
+        raise PlanningError("--hours-per-week must be between 0 and 168")
+    goal = role.goal(c.include_optional)
+    for cert in certs:
+        goal[cert] = max(goal.get(cert, 0), 1)
+    start_state = dict(profile.skills)
+    problem = make_problem(catalog, start_state, goal, c, done=profile.done)
+    selection = solve(problem)
+    return _assemble(catalog, problem, selection, role.id, profile, hpw, start, explain)
+
+
+def _assemble(
+    catalog: Catalog,
+    problem: Problem,
+    selection: Selection,
+    role_id: str,
+    profile: Profile,
+    hpw: float,
+    start: dt.date | None,
+    explain: bool,
+) -> Plan:
+    start_state = problem.start
+    ordered = order(catalog, start_state, selection.resources)
+    end_state, errors = replay(catalog, start_state, ordered)
+    if errors or problem.unmet(problem.goal, end_state):  # a bug, never a user error
+        raise RuntimeError(f"internal error: the plan does not replay: {errors}")
+    timing = schedule(catalog, ordered, hpw, start)
+    deps = dependencies(catalog, start_state, ordered)
+    position = {rid: i for i, rid in enumerate(ordered, start=1)}
+    needed_by: dict[str, list[int]] = {rid: [] for rid in ordered}
+    for rid, before in deps.items():
+        for b in before:
+            needed_by[b].append(position[rid])
+
+    state = dict(start_state)
+    steps: list[Step] = []
+    milestones: list[Milestone] = []
+    reached = {
+        rid for rid, r in catalog.roles.items() if not problem.unmet(r.requires.essential, state)
+    }
+    milestones.extend(Milestone(0, rid, catalog.roles[rid].name) for rid in sorted(reached))
+    for i, (rid, when) in enumerate(zip(ordered, timing, strict=True), start=1):
+        res = catalog.resources[rid]
+        before = dict(state)
+        for s, lv in res.teaches.items():
+            state[s] = max(state.get(s, 0), lv)
+        closes = sorted(
+            (s, lv) for s, lv in problem.goal.items() if before.get(s, 0) < lv <= state.get(s, 0)
+        )
+        alternatives = (
+            _alternatives(catalog, problem, selection, rid, before, deps, ordered, closes)
+            if explain
+            else []
+        )
+        steps.append(
+            Step(
+                number=i,
+                resource=rid,
+                title=res.title,
+                kind=res.kind,
+                provider=res.provider,
+                url=res.url,
+                hours=res.hours,
+                cost_usd=res.cost_usd,
+                start_week=when.start_week,
+                end_week=when.end_week,
+                start_date=when.start_date,
+                end_date=when.end_date,
+                teaches=dict(sorted(res.teaches.items())),
+                closes=closes,
+                needed_by=sorted(needed_by[rid]),
+                alternatives=alternatives,
+            )
+        )
+        for role_id2, r in catalog.roles.items():
+            if role_id2 not in reached and not problem.unmet(r.requires.essential, state):
+                reached.add(role_id2)
+                milestones.append(Milestone(i, role_id2, r.name))
+    role = catalog.roles[role_id]
+    return Plan(
+        target=role.id,
+        target_name=role.name,
+        objective=problem.constraints.objective,
+        status=selection.status,
+        solver=selection.solver,
+        gap_ratio=selection.gap,
+        profile=dict(profile.skills),
+        from_role=profile.from_role,
+        goal=dict(sorted(problem.goal.items())),
+        steps=steps,
+        milestones=milestones,
+        hours_per_week=hpw,
+        start_date=start,
+        constraints=problem.constraints,
+        gap=gap(catalog, profile, role.id, problem.constraints.include_optional),
+        learner=profile.name,
+        attributions=list(catalog.attributions),
+    )
+
+
+def _served(
+    catalog: Catalog,
+    problem: Problem,
+    rid: str,
+    deps: Mapping[str, Sequence[str]],
+    closes: Sequence[tuple[str, int]],
+) -> dict[str, int]:
+    """Return the (skill, level) needs this step is in the plan for."""
+    served = dict(closes)
+    teaches = catalog.resources[rid].teaches
+    for other, before in deps.items():
+        if rid not in before:
+            continue
+        for s, lv in catalog.effective(other).items():
+            if teaches.get(s, 0) >= lv > problem.start.get(s, 0):
+                served[s] = max(served.get(s, 0), lv)
+    return served
+
+
+def _alternatives(
+    catalog: Catalog,
+    problem: Problem,
+    selection: Selection,
+    rid: str,
+    before: Mapping[str, int],
+    deps: Mapping[str, Sequence[str]],
+    ordered: Sequence[str],
+    closes: Sequence[tuple[str, int]],
+    limit: int = 2,
+) -> list[Alternative]:
+    """Explain why cheaper-looking resources that teach the same thing were not chosen."""
+    if rid in problem.constraints.include:
+        return []
+    served = _served(catalog, problem, rid, deps, closes)
+    mine = problem.weight(rid)
+    chosen = set(ordered)
+    seen: dict[str, tuple[str, int]] = {}
+    for s, lv in sorted(served.items()):
+        for alt in catalog.providers(s, lv):
+            if alt not in chosen and alt not in seen and problem.weight(alt) < mine:
+                seen[alt] = (s, lv)
+    picks = sorted(seen, key=lambda a: (problem.weight(a), a))[:limit]
+    unit = _UNITS[problem.constraints.objective]
+    out: list[Alternative] = []
+    for alt in picks:
+        s, lv = seen[alt]
+        res = catalog.resources[alt]
+        head = f"also teaches {s}:{lv}"
+        if alt in problem.excluded:
+            out.append(
+                Alternative(alt, res.title, f"{head} but is ruled out: {problem.excluded[alt]}")
+            )
+            continue
+        missing = problem.unmet(catalog.effective(alt), before)
+        needs = ", ".join(f"{k}:{v}" for k, v in missing.items())
+        delta: float | None = None
+        try:
+            forced = replace(
+                problem.constraints,
+                include=(*problem.constraints.include, alt),
+                exclude_ids=(rid,),
+                time_limit=min(problem.constraints.time_limit, 2.0),
+            )
+            other = solve(
+                make_problem(catalog, problem.start, problem.goal, forced, done=())
+                if not problem.excluded
+                else _reproblem(problem, forced)
+            )
+            delta = other.objective_value - selection.objective_value
+        except (InfeasibleError, PlanningError):
+            reason = f"{head} but cannot replace it under these constraints"
+            if needs:
+                reason += f" (needs {needs})"
+            out.append(Alternative(alt, res.title, reason))
+            continue
+        parts = [head]
+        if needs:
+            parts.append(f"but needs {needs}")
+        text = " ".join(parts)
+        if delta > 1e-6:
+            text += f", +{delta:,.1f} {unit} overall"
+        else:
+            text += ", no cheaper overall (equal cost; tie broken by the secondary measure)"
+        out.append(Alternative(alt, res.title, text, delta))
+    return out
+
+
+def _reproblem(problem: Problem, constraints: Constraints) -> Selection | Problem:
+    done = [r for r, why in problem.excluded.items() if why == "already done"]
+    return make_problem(problem.catalog, problem.start, problem.goal, constraints, done=done)

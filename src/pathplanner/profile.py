@@ -1,0 +1,183 @@
+"""Where the learner starts: --from ROLE, --have skill:level and a profile file, combined."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import PathPlannerError, ProfileError, UnknownNameError
+from .graph import Catalog
+
+__all__ = ["Profile", "build_profile", "parse_have", "read_profile_file"]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A learner's starting state: a level per skill, resources done, time and money."""
+
+    skills: dict[str, int] = field(default_factory=dict)
+    done: tuple[str, ...] = ()
+    name: str | None = None
+    from_role: str | None = None
+    hours_per_week: float | None = None
+    budget_usd: float | None = None
+
+
+@dataclass(frozen=True)
+class ProfileFile:
+    """The raw content of a profile YAML file, names not yet resolved."""
+
+    path: str
+    name: str | None
+    skills: dict[str, int]
+    done: list[str]
+    hours_per_week: float | None
+    budget_usd: float | None
+    from_role: str | None
+
+
+_FIELDS = {"name", "skills", "done", "hours_per_week", "budget_usd", "from"}
+
+
+def _level(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3:
+        raise ProfileError(f"{where}: level must be a whole number from 0 to 3, got {value!r}")
+    return value
+
+
+def _number(data: Mapping[str, Any], key: str, where: str) -> float | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ProfileError(f"{where}: {key}: must be a non-negative number, got {value!r}")
+    return float(value)
+
+
+def read_profile_file(path: str | Path) -> ProfileFile:
+    """Read and check the shape of a profile YAML file."""
+    import difflib
+
+    import yaml
+
+    shown = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise ProfileError(f"{shown}: cannot read profile: {err.strerror or err}") from err
+    try:
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        line = f" at line {mark.line + 1}" if mark else ""
+        raise ProfileError(f"{shown}: malformed YAML{line}: {err.problem}") from err
+    except yaml.YAMLError as err:
+        raise ProfileError(f"{shown}: malformed YAML: {err}") from err
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ProfileError(f"{shown}: a profile must be a mapping (name:, skills:, done: ...)")
+    for key in sorted(map(str, data)):
+        if key not in _FIELDS:
+            hint = difflib.get_close_matches(key, sorted(_FIELDS), n=1)
+            extra = f" — did you mean '{hint[0]}'?" if hint else ""
+            raise ProfileError(f"{shown}: {key}: unknown field{extra}")
+    skills = data.get("skills") or {}
+    if not isinstance(skills, dict):
+        raise ProfileError(f"{shown}: skills: must be a mapping of skill: level")
+    levels = {str(k): _level(v, f"{shown}: skills.{k}") for k, v in skills.items()}
+    done = data.get("done") or []
+    if not isinstance(done, list) or not all(isinstance(d, str) for d in done):
+        raise ProfileError(f"{shown}: done: must be a list of resource ids")
+    name = data.get("name")
+    from_role = data.get("from")
+    return ProfileFile(
+        path=shown,
+        name=str(name) if name is not None else None,
+        skills=levels,
+        done=list(done),
+        hours_per_week=_number(data, "hours_per_week", shown),
+        budget_usd=_number(data, "budget_usd", shown),
+        from_role=str(from_role) if from_role is not None else None,
+    )
+
+
+def parse_have(values: Iterable[str]) -> list[tuple[str, int]]:
+    """Parse --have values like 'python:2,sql:1' (a bare name means level 1)."""
+    out: list[tuple[str, int]] = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            name, sep, level_text = part.rpartition(":")
+            if not sep:
+                name, level_text = part, "1"
+            try:
+                level = int(level_text)
+            except ValueError:
+                raise ProfileError(
+                    f"--have '{part}': level must be a whole number from 0 to 3"
+                ) from None
+            _level(level, f"--have '{part}'")
+            out.append((name.strip(), level))
+    return out
+
+
+def build_profile(
+    catalog: Catalog,
+    from_role: str | None = None,
+    have: Iterable[str] | Mapping[str, int] = (),
+    profile_file: str | Path | None = None,
+    done: Iterable[str] = (),
+) -> Profile:
+    """Return the starting state from a role, skill levels, a profile file and done resources.
+
+    Levels combine by maximum; done resources count as taken (their skills are learned).
+    """
+    skills: dict[str, int] = {}
+    pf = read_profile_file(profile_file) if profile_file is not None else None
+    role_name = from_role or (pf.from_role if pf else None)
+    role_id = None
+    if role_name:
+        role = catalog.resolve_role(role_name)
+        role_id = role.id
+        for sid, lvl in role.requires.essential.items():
+            skills[sid] = max(skills.get(sid, 0), lvl)
+
+    def add(name: str, level: int, where: str) -> None:
+        try:
+            sid = catalog.resolve("skill", name)
+        except UnknownNameError as err:
+            raise ProfileError(f"{where}: {err}") from err
+        skills[sid] = max(skills.get(sid, 0), level)
+
+    if pf is not None:
+        for name, level in pf.skills.items():
+            add(name, level, f"{pf.path}: skills.{name}")
+    pairs = list(have.items()) if isinstance(have, Mapping) else parse_have(have)
+    for name, level in pairs:
+        add(name, level, "--have")
+    done_ids: list[str] = []
+    sources = [(d, "--done") for d in done]
+    if pf is not None:
+        sources = [(d, f"{pf.path}: done") for d in pf.done] + sources
+    for name, where in sources:
+        try:
+            rid = catalog.resolve("resource", name)
+        except PathPlannerError as err:
+            raise ProfileError(f"{where}: {err}") from err
+        if rid not in done_ids:
+            done_ids.append(rid)
+        for sid, lvl in catalog.resources[rid].teaches.items():
+            skills[sid] = max(skills.get(sid, 0), lvl)
+    return Profile(
+        skills={k: v for k, v in sorted(skills.items()) if v > 0},
+        done=tuple(sorted(done_ids)),
+        name=pf.name if pf else None,
+        from_role=role_id,
+        hours_per_week=pf.hours_per_week if pf else None,
+        budget_usd=pf.budget_usd if pf else None,
+    )

@@ -1,0 +1,110 @@
+"""Order the chosen resources (prerequisites first, related topics together) and fit them to weeks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .graph import Catalog
+
+__all__ = ["ScheduledStep", "dependencies", "order", "schedule"]
+
+
+def dependencies(
+    catalog: Catalog, start: Mapping[str, int], chosen: Sequence[str]
+) -> dict[str, list[str]]:
+    """Return, for each chosen resource, the chosen resources that provide what it needs."""
+    chosen_set = set(chosen)
+    deps: dict[str, list[str]] = {}
+    for rid in sorted(chosen_set):
+        before: set[str] = set()
+        for skill, level in catalog.effective(rid).items():
+            if start.get(skill, 0) >= level:
+                continue
+            before.update(
+                p for p in catalog.providers(skill, level) if p in chosen_set and p != rid
+            )
+        deps[rid] = sorted(before)
+    return deps
+
+
+def _topic(catalog: Catalog, rid: str) -> str:
+    teaches = catalog.resources[rid].teaches
+    skill, _ = max(sorted(teaches.items()), key=lambda kv: kv[1])
+    return catalog.skills[skill].category if skill in catalog.skills else ""
+
+
+def order(catalog: Catalog, start: Mapping[str, int], chosen: Sequence[str]) -> list[str]:
+    """Return chosen in an executable order: prerequisites first, same topic kept together.
+
+    Kahn's algorithm; among the resources that are ready, prefer the topic just studied,
+    then the shallowest in the dependency graph, then the id (so the order is stable).
+    """
+    deps = dependencies(catalog, start, chosen)
+    depth: dict[str, int] = {}
+
+    def depth_of(rid: str) -> int:
+        if rid not in depth:
+            depth[rid] = 1 + max((depth_of(d) for d in deps[rid]), default=0)
+        return depth[rid]
+
+    waiting = {rid: set(d) for rid, d in deps.items()}
+    done: list[str] = []
+    last_topic = ""
+    while waiting:
+        ready = [rid for rid, d in waiting.items() if not d]
+        if not ready:  # cannot happen on a validated (acyclic) catalogue
+            raise RuntimeError("the chosen resources depend on each other in a cycle")
+        pick = min(
+            ready,
+            key=lambda r: (_topic(catalog, r) != last_topic, depth_of(r), _topic(catalog, r), r),
+        )
+        done.append(pick)
+        last_topic = _topic(catalog, pick)
+        del waiting[pick]
+        for d in waiting.values():
+            d.discard(pick)
+    return done
+
+
+@dataclass(frozen=True)
+class ScheduledStep:
+    """Where one resource falls in the calendar."""
+
+    resource: str
+    start_week: int
+    end_week: int
+    start_date: dt.date | None
+    end_date: dt.date | None
+
+
+def schedule(
+    catalog: Catalog,
+    ordered: Sequence[str],
+    hours_per_week: float,
+    start: dt.date | None = None,
+) -> list[ScheduledStep]:
+    """Fit resources one after another into weeks of hours_per_week study hours.
+
+    A resource starts in the week its first hour falls in and ends in the week its last hour
+    falls in, so a long one spans weeks and short ones share a week.
+    """
+    out: list[ScheduledStep] = []
+    used = 0.0
+    for rid in ordered:
+        hours = catalog.resources[rid].hours
+        first = math.floor(used / hours_per_week + 1e-9) + 1
+        used += hours
+        last = max(first, math.ceil(used / hours_per_week - 1e-9))
+        out.append(
+            ScheduledStep(
+                resource=rid,
+                start_week=first,
+                end_week=last,
+                start_date=start + dt.timedelta(weeks=first - 1) if start else None,
+                end_date=start + dt.timedelta(weeks=last, days=-1) if start else None,
+            )
+        )
+    return out
