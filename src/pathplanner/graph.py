@@ -84,8 +84,16 @@ class Catalog:
         return self._eff[resource_id]
 
     def providers(self, skill: str, level: int) -> list[str]:
-        """Return the ids of resources (any status) that teach skill at level or higher."""
-        return [rid for lvl, rid in self._providers.get(skill, []) if lvl >= level]
+        """Return the resources (any status) that can be the source of skill at level.
+
+        A resource is a source when it teaches the skill at that level or higher and does not
+        need that level first: one that requires X:1 and teaches X:2 provides X:2, not X:1.
+        """
+        return [
+            rid
+            for lvl, rid in self._providers.get(skill, [])
+            if lvl >= level and self._eff[rid].get(skill, 0) < level
+        ]
 
     def teachers(self, skill: str) -> list[tuple[int, str]]:
         """Return (level, resource id) for every resource teaching a skill."""

@@ -237,7 +237,11 @@ def _valid_set(problem: Problem, chosen: set[str]) -> bool:
     def met(skill: str, level: int, exclude: str | None) -> bool:
         if problem.start.get(skill, 0) >= level:
             return True
-        return any(lv >= level for r, lv in best.get(skill, {}).items() if r != exclude)
+        return any(
+            lv >= level and catalog.effective(r).get(skill, 0) < level
+            for r, lv in best.get(skill, {}).items()
+            if r != exclude
+        )
 
     if not all(met(s, lv, None) for s, lv in problem.goal.items()):
         return False

@@ -1,0 +1,194 @@
+"""Loading and validation: every kind of broken graph gives a clear, located message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import mini_entries, resource, role, skill, write_graph
+
+from pathplanner.errors import GraphError
+from pathplanner.load import load_catalog, validate_dirs
+
+
+def problems_of(root: Path) -> list[str]:
+    catalog, problems = validate_dirs([root])
+    assert catalog is None, "expected the graph to be rejected"
+    return [str(p) for p in problems if p.severity == "error"]
+
+
+def broken(tmp_path: Path, **changes: Any) -> Path:
+    entries = mini_entries()
+    entries.update(changes)
+    return write_graph(tmp_path / "g", **entries)
+
+
+def test_clean_graph_loads(mini: Any) -> None:
+    assert sorted(mini.roles) == ["analyst", "mle"]
+    assert mini.effective("docker-a") == {"linux": 1}
+    # docker-b teaches linux itself, so the docker prerequisite is not a requirement
+    assert mini.effective("docker-b") == {}
+    assert mini.effective("ml-course") == {"python": 2}
+
+
+def test_unknown_skill_reference_suggests_nearest(tmp_path: Path) -> None:
+    entries = mini_entries()
+    entries["resources"][5]["requires"] = {"linx": 1}
+    lines = problems_of(write_graph(tmp_path / "g", **entries))
+    assert lines == [
+        f"{tmp_path}/g/resources.yaml: docker-a: requires.linx: unknown skill 'linx' — did you mean 'linux'?"
+    ]
+
+
+def test_duplicate_id_in_one_directory(tmp_path: Path) -> None:
+    root = write_graph(tmp_path / "g", **mini_entries())
+    write_graph(root / "more", skills=[skill("python")])
+    lines = problems_of(root)
+    assert len(lines) == 1
+    assert lines == [
+        f"{root}/skills.yaml: python: id: duplicate skill id (also in {root}/more/skills.yaml)"
+    ]
+
+
+def test_level_out_of_schema_range(tmp_path: Path) -> None:
+    entries = mini_entries()
+    entries["resources"][0]["teaches"] = {"python": 4}
+    lines = problems_of(write_graph(tmp_path / "g", **entries))
+    assert len(lines) == 1
+    assert "py-free: teaches.python: Input should be less than or equal to 3" in lines[0]
+
+
+def test_level_above_what_the_skill_defines(tmp_path: Path) -> None:
+    entries = mini_entries()
+    entries["resources"][3]["teaches"] = {"sql": 3}  # sql defines levels 1-2
+    lines = problems_of(write_graph(tmp_path / "g", **entries))
+    assert lines == [
+        f"{tmp_path}/g/resources.yaml: sql-basics: teaches.sql: level 3 of 'sql' is out of range "
+        "(it defines levels 1-2)"
+    ]
+
+
+@pytest.mark.parametrize("fld", ["hours", "cost_usd"])
+def test_negative_hours_or_cost(tmp_path: Path, fld: str) -> None:
+    entries = mini_entries()
+    entries["resources"][0][fld] = -1
+    lines = problems_of(write_graph(tmp_path / "g", **entries))
+    assert lines == [
+        f"{tmp_path}/g/resources.yaml: py-free: {fld}: Input should be greater than or equal to 0"
+    ]
+
+
+def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
+    root = write_graph(tmp_path / "g", **mini_entries())
+    (root / "broken.yaml").write_text("skills:\n  - id: x\n    name: [unclosed\n")
+    lines = problems_of(root)
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{root}/broken.yaml: malformed YAML at line 4")
+
+
+def test_wrong_type(tmp_path: Path) -> None:
+    entries = mini_entries()
+    entries["resources"][0]["hours"] = "ten"
+    lines = problems_of(write_graph(tmp_path / "g", **entries))
+    assert lines == [
+        f"{tmp_path}/g/resources.yaml: py-free: hours: Input should be a valid number, "
+        "unable to parse string as a number"
+    ]
+
+
+def test_unknown_field(tmp_path: Path) -> None:
+    entries = mini_entries()
+    entries["roles"][0]["salry"] = 5
+    lines = problems_of(write_graph(tmp_path / "g", **entries))
+    assert lines == [f"{tmp_path}/g/roles.yaml: analyst: salry: unknown field"]
+
+
+def test_unreachable_role(tmp_path: Path) -> None:
+    entries = mini_entries()
+    entries["skills"].append(skill("rust", levels=1))
+    entries["resources"].append(resource("rust-book", {"rust": 1}, requires={"sql": 2}))
+    entries["roles"].append(role("rustacean", {"rust": 1}))
+    lines = problems_of(write_graph(tmp_path / "g", **entries))
+    assert lines == [
+        f"{tmp_path}/g/roles.yaml: rustacean: requires.essential: unreachable from an empty "
+        "profile with the active resources: rust:1 cannot be learned"
+    ]
+
+
+def test_skill_nothing_teaches(tmp_path: Path) -> None:
+    entries = mini_entries()
+    entries["skills"].append(skill("cobol"))
+    lines = problems_of(write_graph(tmp_path / "g", **entries))
+    assert lines == [f"{tmp_path}/g/skills.yaml: cobol: no active resource teaches this skill"]
+
+
+def test_cycle_is_printed_as_a_path(tmp_path: Path) -> None:
+    entries = mini_entries()
+    entries["resources"].append(resource("loop-a", {"sql": 2}, requires={"linux": 2}))
+    entries["resources"].append(resource("loop-b", {"linux": 2}, requires={"sql": 2}))
+    lines = problems_of(write_graph(tmp_path / "g", **entries))
+    assert len(lines) == 1
+    assert lines[0].startswith("<graph>: cycle at the (skill, level) -> resource -> (skill, level) level: ")
+    path = lines[0].split("level: ", 1)[1].split(" -> ")
+    assert path[0] == path[-1]
+    assert set(path) == {"sql:2", "[loop-a]", "linux:2", "[loop-b]"}
+
+
+def test_retired_needs_a_date(tmp_path: Path) -> None:
+    entries = mini_entries()
+    entries["resources"][8]["status"] = "retired"
+    lines = problems_of(write_graph(tmp_path / "g", **entries))
+    assert lines == [
+        f"{tmp_path}/g/resources.yaml: exam-x: (entry): a retired resource needs retired_on "
+        "(the date it was retired)"
+    ]
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    entries = mini_entries()
+    entries["resources"][0]["hours"] = -5
+    entries["resources"][1]["cost_usd"] = -1
+    entries["roles"][0]["sennority"] = "junior"
+    assert len(problems_of(write_graph(tmp_path / "g", **entries))) == 3
+
+
+def test_later_directory_overrides_and_is_reported(tmp_path: Path, mini_dir: Path) -> None:
+    extra = write_graph(tmp_path / "bootcamp", resources=[resource("py-free", {"python": 1}, hours=3)])
+    catalog, problems = validate_dirs([mini_dir, extra])
+    assert catalog is not None
+    assert catalog.resources["py-free"].hours == 3
+    notes = [str(p) for p in problems if p.severity == "note"]
+    assert notes == [
+        f"{extra}/resources.yaml: py-free: overrides the resource from {mini_dir}/resources.yaml"
+    ]
+
+
+def test_load_catalog_raises_with_every_problem(tmp_path: Path) -> None:
+    entries = mini_entries()
+    entries["resources"][0]["hours"] = -5
+    with pytest.raises(GraphError) as info:
+        load_catalog([write_graph(tmp_path / "g", **entries)], builtin=False)
+    assert "the knowledge graph has 1 problem(s):" in str(info.value)
+    assert "py-free: hours:" in str(info.value)
+
+
+def test_missing_directory(tmp_path: Path) -> None:
+    with pytest.raises(GraphError, match="graph directory not found"):
+        load_catalog([tmp_path / "nope"], builtin=False)
+
+
+def test_cache_is_rebuilt_when_a_file_changes(tmp_path: Path, mini_dir: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PATHPLANNER_NO_CACHE", raising=False)
+    monkeypatch.setenv("PATHPLANNER_CACHE_DIR", str(tmp_path / "cache"))
+    first = load_catalog([mini_dir], builtin=False)
+    assert len(list((tmp_path / "cache").glob("catalog-*.pickle"))) == 1
+    again = load_catalog([mini_dir], builtin=False)
+    assert again.resources.keys() == first.resources.keys()
+    entries = mini_entries()
+    entries["resources"][0]["hours"] = 99
+    write_graph(mini_dir, **entries)
+    changed = load_catalog([mini_dir], builtin=False)
+    assert changed.resources["py-free"].hours == 99
+    assert len(list((tmp_path / "cache").glob("catalog-*.pickle"))) == 2

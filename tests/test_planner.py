@@ -1,0 +1,223 @@
+"""Plans on a small graph: optimal, executable, constrained, explained, and infeasible with reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+import pytest
+from checker import check_plan
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pathplanner.errors import InfeasibleError, PlanningError
+from pathplanner.export import export_graph
+from pathplanner.graph import Catalog, check_catalog
+from pathplanner.models import Resource, Role, Skill
+from pathplanner.planner import plan
+from pathplanner.profile import build_profile
+
+
+def test_hours_optimal_plan(mini: Any) -> None:
+    p = plan(mini, "mle", from_role="analyst")
+    assert p.status == "optimal"
+    assert [s.resource for s in p.steps] == ["docker-b", "py-paid", "ml-course"]
+    assert p.total_hours == 40
+    assert p.total_cost_usd == 20
+    assert check_plan(export_graph(mini), p.to_json()) == []
+
+
+def test_cost_objective_prefers_free(mini: Any) -> None:
+    p = plan(mini, "mle", from_role="analyst", objective="cost")
+    assert p.total_cost_usd == 0
+    assert sorted(s.resource for s in p.steps) == ["docker-b", "ml-course", "py-adv"]
+    assert p.total_hours == 42  # least hours among the free plans
+
+
+def test_balanced_objective_values_money_at_the_rate(mini: Any) -> None:
+    # at $1/h the $20 course costs 20 h-equivalents: the free 8 h one wins
+    cheap_time = plan(mini, "mle", from_role="analyst", objective="balanced", hourly_rate=1)
+    assert "py-adv" in [s.resource for s in cheap_time.steps]
+    dear_time = plan(mini, "mle", from_role="analyst", objective="balanced", hourly_rate=100)
+    assert "py-paid" in [s.resource for s in dear_time.steps]
+
+
+def test_free_only_and_exclusions(mini: Any) -> None:
+    p = plan(mini, "mle", from_role="analyst", free_only=True)
+    assert all(s.cost_usd == 0 for s in p.steps)
+    q = plan(mini, "mle", from_role="analyst", exclude_providers=("paidco",))
+    assert all(s.provider != "PaidCo" for s in q.steps)
+    r = plan(mini, "mle", from_role="analyst", exclude_kinds=("certification",),
+             include=("docker-a",), objective="hours")
+    assert "docker-a" in [s.resource for s in r.steps]
+
+
+def test_exclude_kind_that_makes_goal_unreachable(mini: Any) -> None:
+    with pytest.raises(InfeasibleError) as info:
+        plan(mini, "mle", from_role="analyst", exclude_kinds=("specialization",))
+    assert str(info.value) == (
+        "no plan meets the goal: every resource that teaches ml:2 is ruled out "
+        "('ml-course': kind specialization is excluded)"
+    )
+
+
+def test_with_cert_adds_the_exam_and_its_needs(mini: Any) -> None:
+    p = plan(mini, "analyst", have={"python": 1}, with_certs=("X-101",))
+    ids = [s.resource for s in p.steps]
+    assert ids[-1] == "exam-x"
+    assert check_plan(export_graph(mini), p.to_json(), extra_goal={"cert-x": 1}) == []
+
+
+def test_budget_too_small_says_by_how_much(mini: Any) -> None:
+    with pytest.raises(InfeasibleError) as info:
+        plan(mini, "analyst", with_certs=("cert-x",), budget_usd=50)
+    assert str(info.value) == (
+        "no plan fits the budget: the cheapest plan costs $100.00, over the budget of $50.00"
+    )
+
+
+def test_max_hours_too_small(mini: Any) -> None:
+    with pytest.raises(InfeasibleError, match=r"the shortest plan takes 40.0 h, over the limit of 30 h"):
+        plan(mini, "mle", from_role="analyst", max_hours=30)
+
+
+def test_free_only_with_paid_include_is_contradictory(mini: Any) -> None:
+    with pytest.raises(PlanningError) as info:
+        plan(mini, "mle", from_role="analyst", free_only=True, include=("docker-a",))
+    assert str(info.value) == "--include 'docker-a' contradicts the other options: costs $10 (--free-only)"
+
+
+def test_already_qualified_gives_empty_plan(mini: Any) -> None:
+    p = plan(mini, "analyst", from_role="mle", have={"sql": 1})
+    assert p.steps == []
+    assert p.total_hours == 0
+
+
+def test_done_resources_count_as_taken(mini: Any) -> None:
+    profile = build_profile(mini, have={"python": 1, "sql": 1}, done=["docker-b"])
+    p = plan(mini, "mle", profile)
+    assert "docker-b" not in [s.resource for s in p.steps]
+    assert p.total_hours == 26
+
+
+def test_schedule_weeks_and_dates(mini: Any) -> None:
+    p = plan(mini, "mle", from_role="analyst", hours_per_week=8, start=dt.date(2027, 1, 4))
+    weeks = [(s.start_week, s.end_week) for s in p.steps]
+    assert weeks == [(1, 2), (2, 3), (3, 5)]  # 14 h, then 6 h from hour 14, then 20 h from hour 20
+    assert p.steps[0].start_date == dt.date(2027, 1, 4)
+    assert p.steps[2].end_date == dt.date(2027, 2, 7)
+    assert p.weeks == 5
+
+
+def test_steps_explain_themselves(mini: Any) -> None:
+    p = plan(mini, "mle", from_role="analyst")
+    by_id = {s.resource: s for s in p.steps}
+    assert by_id["py-paid"].closes == [("python", 2)]
+    assert by_id["py-paid"].needed_by == [3]  # ml-course needs python:2
+    docker = by_id["docker-b"]
+    assert [a.resource for a in docker.alternatives] == ["docker-a"]
+    assert docker.alternatives[0].reason == "also teaches docker:2 but needs linux:1, +1.0 h overall"
+
+
+def test_milestones(mini: Any) -> None:
+    p = plan(mini, "mle", have={"sql": 1})
+    assert [s.resource for s in p.steps] == ["docker-b", "py-paid", "ml-course"]
+    assert [(m.after_step, m.role) for m in p.milestones] == [(2, "analyst"), (3, "mle")]
+
+
+def test_greedy_is_feasible_and_not_called_optimal(mini: Any) -> None:
+    p = plan(mini, "mle", from_role="analyst", solver="greedy")
+    assert p.status == "feasible"
+    assert check_plan(export_graph(mini), p.to_json()) == []
+
+
+def test_same_inputs_same_bytes(mini: Any) -> None:
+    a = plan(mini, "mle", from_role="analyst").to_json()
+    b = plan(mini, "mle", from_role="analyst").to_json()
+    assert a == b
+
+
+# -- properties on random graphs --------------------------------------------------------------
+
+
+@st.composite
+def random_catalog(draw: Any) -> Catalog:
+    n_skills = draw(st.integers(2, 4))
+    sids = [f"s{i}" for i in range(n_skills)]
+    skills = {
+        sid: Skill(id=sid, name=sid.upper(), category="programming",
+                   levels={1: {"means": "one"}, 2: {"means": "two"}})
+        for sid in sids
+    }
+    resources: dict[str, Resource] = {}
+    for j in range(draw(st.integers(2, 7))):
+        low = draw(st.integers(0, n_skills - 1))
+        taught = draw(st.lists(st.sampled_from(sids[low:]), min_size=1, max_size=2, unique=True))
+        teaches = {s: draw(st.integers(1, 2)) for s in taught}
+        first = min(sids.index(s) for s in taught)
+        # requirements only on more basic skills, or a lower level of the skill taught: acyclic
+        req_pool = sids[:first]
+        requires = {s: draw(st.integers(1, 2)) for s in draw(st.lists(st.sampled_from(req_pool), max_size=2, unique=True))} if req_pool else {}
+        # and a lower level of the most basic skill taught: every need ranks below every gain
+        if teaches[sids[first]] == 2 and draw(st.booleans()):
+            requires[sids[first]] = 1
+        rid = f"r{j}"
+        resources[rid] = Resource(
+            id=rid, kind="course", title=rid, provider="P", hours=draw(st.integers(1, 30)),
+            hours_source="random", cost_usd=draw(st.sampled_from([0, 0, 10, 50])),
+            cost_source="random", requires=requires, teaches=teaches,
+        )
+    goal_skills = draw(st.lists(st.sampled_from(sids), min_size=1, max_size=3, unique=True))
+    goal = {s: draw(st.integers(1, 2)) for s in goal_skills}
+    roles = {"target": Role(id="target", name="Target", requires={"essential": goal})}
+    catalog = Catalog(skills=skills, resources=resources, roles=roles)
+    assert check_catalog(catalog) == [] or all("cycle" not in p.message for p in check_catalog(catalog))
+    return catalog
+
+
+def brute_force(catalog: Catalog, goal: dict[str, int], weight: Any) -> float | None:
+    """Return the least total weight of any executable subset that meets the goal."""
+    ids = list(catalog.resources)
+    best: float | None = None
+    for n in range(len(ids) + 1):
+        for subset in itertools.combinations(ids, n):
+            state: dict[str, int] = {}
+            todo = list(subset)
+            progress = True
+            while todo and progress:  # take whatever is takeable until stuck
+                progress = False
+                for rid in list(todo):
+                    res = catalog.resources[rid]
+                    if all(state.get(s, 0) >= lv for s, lv in res.requires.items()):
+                        for s, lv in res.teaches.items():
+                            state[s] = max(state.get(s, 0), lv)
+                        todo.remove(rid)
+                        progress = True
+            if todo or any(state.get(s, 0) < lv for s, lv in goal.items()):
+                continue
+            total = sum(weight(catalog.resources[r]) for r in subset)
+            if best is None or total < best:
+                best = total
+    return best
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(random_catalog(), st.sampled_from(["hours", "cost"]))
+def test_optimal_equals_brute_force_and_beats_greedy(catalog: Catalog, objective: str) -> None:
+    goal = dict(catalog.roles["target"].requires.essential)
+    weight = (lambda r: r.hours) if objective == "hours" else (lambda r: r.cost_usd)
+    best = brute_force(catalog, goal, weight)
+    graph = export_graph(catalog)
+    if best is None:
+        with pytest.raises(InfeasibleError):
+            plan(catalog, "target", objective=objective)
+        return
+    p = plan(catalog, "target", objective=objective)
+    assert p.status == "optimal"
+    assert check_plan(graph, p.to_json()) == []
+    total = sum(weight(catalog.resources[s.resource]) for s in p.steps)
+    assert total == pytest.approx(best)
+    g = plan(catalog, "target", objective=objective, solver="greedy", explain=False)
+    assert check_plan(graph, g.to_json()) == []
+    assert sum(weight(catalog.resources[s.resource]) for s in g.steps) >= total - 1e-9
