@@ -8,8 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 
-def check_plan(graph: dict[str, Any], plan: dict[str, Any], include_optional: bool = False,
-               extra_goal: dict[str, int] | None = None) -> list[str]:
+def check_plan(
+    graph: dict[str, Any],
+    plan: dict[str, Any],
+    include_optional: bool = False,
+    extra_goal: dict[str, int] | None = None,
+) -> list[str]:
     """Return every way the plan fails; an empty list means it is executable and meets the goal."""
     errors: list[str] = []
     resources = {r["id"]: r for r in graph["resources"]}
@@ -43,7 +47,9 @@ def check_plan(graph: dict[str, Any], plan: dict[str, Any], include_optional: bo
     for s, lv in sorted(goal.items()):
         if state.get(s, 0) < lv:
             errors.append(f"goal {s}:{lv} not met")
-    total = sum(resources[s["resource"]]["hours"] for s in plan["steps"] if s["resource"] in resources)
+    total = sum(
+        resources[s["resource"]]["hours"] for s in plan["steps"] if s["resource"] in resources
+    )
     if abs(total - plan["total_hours"]) > 1e-6:
         errors.append(f"total_hours {plan['total_hours']} != {total}")
     return errors

@@ -16,8 +16,13 @@ def level(means: str, **requires: int) -> dict[str, Any]:
     return {"means": means, "requires": dict(requires)} if requires else {"means": means}
 
 
-def skill(sid: str, category: str = "programming", levels: int = 3, aliases: list[str] | None = None,
-          **prereqs: dict[str, int]) -> dict[str, Any]:
+def skill(
+    sid: str,
+    category: str = "programming",
+    levels: int = 3,
+    aliases: list[str] | None = None,
+    **prereqs: dict[str, int],
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": sid,
         "name": sid.replace("-", " ").title(),
@@ -29,12 +34,21 @@ def skill(sid: str, category: str = "programming", levels: int = 3, aliases: lis
         out["aliases"] = aliases
     for lvl in range(1, levels + 1):
         req = prereqs.get(f"l{lvl}", {})
-        out["levels"][lvl] = {"means": f"{sid} at level {lvl}", **({"requires": req} if req else {})}
+        out["levels"][lvl] = {
+            "means": f"{sid} at level {lvl}",
+            **({"requires": req} if req else {}),
+        }
     return out
 
 
-def resource(rid: str, teaches: dict[str, int], hours: float = 10, cost: float = 0,
-             requires: dict[str, int] | None = None, **extra: Any) -> dict[str, Any]:
+def resource(
+    rid: str,
+    teaches: dict[str, int],
+    hours: float = 10,
+    cost: float = 0,
+    requires: dict[str, int] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": rid,
         "kind": extra.pop("kind", "course"),
@@ -53,8 +67,9 @@ def resource(rid: str, teaches: dict[str, int], hours: float = 10, cost: float =
     return out
 
 
-def role(rid: str, essential: dict[str, int], optional: dict[str, int] | None = None,
-         **extra: Any) -> dict[str, Any]:
+def role(
+    rid: str, essential: dict[str, int], optional: dict[str, int] | None = None, **extra: Any
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": rid,
         "name": extra.pop("name", rid.replace("-", " ").title()),
@@ -64,9 +79,12 @@ def role(rid: str, essential: dict[str, int], optional: dict[str, int] | None = 
     return out
 
 
-def write_graph(root: Path, skills: list[dict[str, Any]] | None = None,
-                resources: list[dict[str, Any]] | None = None,
-                roles: list[dict[str, Any]] | None = None) -> Path:
+def write_graph(
+    root: Path,
+    skills: list[dict[str, Any]] | None = None,
+    resources: list[dict[str, Any]] | None = None,
+    roles: list[dict[str, Any]] | None = None,
+) -> Path:
     """Write a graph directory with one file per kind and return it."""
     root.mkdir(parents=True, exist_ok=True)
     for key, entries in (("skills", skills), ("resources", resources), ("roles", roles)):
@@ -95,13 +113,27 @@ def mini_entries() -> dict[str, list[dict[str, Any]]]:
             resource("docker-a", {"docker": 2}, hours=10, cost=10, provider="PaidCo"),
             resource("docker-b", {"docker": 2, "linux": 1}, hours=14),
             resource("ml-course", {"ml": 2}, hours=20, kind="specialization"),
-            resource("exam-x", {"cert-x": 1}, hours=2, cost=100, requires={"docker": 2, "ml": 2},
-                     kind="certification", exam_code="X-101", provider="CertOrg"),
+            resource(
+                "exam-x",
+                {"cert-x": 1},
+                hours=2,
+                cost=100,
+                requires={"docker": 2, "ml": 2},
+                kind="certification",
+                exam_code="X-101",
+                provider="CertOrg",
+            ),
         ],
         "roles": [
             role("analyst", {"python": 1, "sql": 1}, aliases=["da"], next=["mle"]),
-            role("mle", {"python": 2, "docker": 2, "ml": 2}, {"sql": 1}, name="ML Engineer",
-                 aliases=["machine learning engineer"], credentials=["cert-x"]),
+            role(
+                "mle",
+                {"python": 2, "docker": 2, "ml": 2},
+                {"sql": 1},
+                name="ML Engineer",
+                aliases=["machine learning engineer"],
+                credentials=["cert-x"],
+            ),
         ],
     }
 

@@ -129,7 +129,9 @@ def test_cycle_is_printed_as_a_path(tmp_path: Path) -> None:
     entries["resources"].append(resource("loop-b", {"linux": 2}, requires={"sql": 2}))
     lines = problems_of(write_graph(tmp_path / "g", **entries))
     assert len(lines) == 1
-    assert lines[0].startswith("<graph>: cycle at the (skill, level) -> resource -> (skill, level) level: ")
+    assert lines[0].startswith(
+        "<graph>: cycle at the (skill, level) -> resource -> (skill, level) level: "
+    )
     path = lines[0].split("level: ", 1)[1].split(" -> ")
     assert path[0] == path[-1]
     assert set(path) == {"sql:2", "[loop-a]", "linux:2", "[loop-b]"}
@@ -154,7 +156,9 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 
 
 def test_later_directory_overrides_and_is_reported(tmp_path: Path, mini_dir: Path) -> None:
-    extra = write_graph(tmp_path / "bootcamp", resources=[resource("py-free", {"python": 1}, hours=3)])
+    extra = write_graph(
+        tmp_path / "bootcamp", resources=[resource("py-free", {"python": 1}, hours=3)]
+    )
     catalog, problems = validate_dirs([mini_dir, extra])
     assert catalog is not None
     assert catalog.resources["py-free"].hours == 3
@@ -178,8 +182,9 @@ def test_missing_directory(tmp_path: Path) -> None:
         load_catalog([tmp_path / "nope"], builtin=False)
 
 
-def test_cache_is_rebuilt_when_a_file_changes(tmp_path: Path, mini_dir: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_is_rebuilt_when_a_file_changes(
+    tmp_path: Path, mini_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("PATHPLANNER_NO_CACHE", raising=False)
     monkeypatch.setenv("PATHPLANNER_CACHE_DIR", str(tmp_path / "cache"))
     first = load_catalog([mini_dir], builtin=False)

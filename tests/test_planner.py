@@ -48,8 +48,14 @@ def test_free_only_and_exclusions(mini: Any) -> None:
     assert all(s.cost_usd == 0 for s in p.steps)
     q = plan(mini, "mle", from_role="analyst", exclude_providers=("paidco",))
     assert all(s.provider != "PaidCo" for s in q.steps)
-    r = plan(mini, "mle", from_role="analyst", exclude_kinds=("certification",),
-             include=("docker-a",), objective="hours")
+    r = plan(
+        mini,
+        "mle",
+        from_role="analyst",
+        exclude_kinds=("certification",),
+        include=("docker-a",),
+        objective="hours",
+    )
     assert "docker-a" in [s.resource for s in r.steps]
 
 
@@ -78,14 +84,19 @@ def test_budget_too_small_says_by_how_much(mini: Any) -> None:
 
 
 def test_max_hours_too_small(mini: Any) -> None:
-    with pytest.raises(InfeasibleError, match=r"the shortest plan takes 40.0 h, over the limit of 30 h"):
+    with pytest.raises(
+        InfeasibleError, match=r"the shortest plan takes 40.0 h, over the limit of 30 h"
+    ):
         plan(mini, "mle", from_role="analyst", max_hours=30)
 
 
 def test_free_only_with_paid_include_is_contradictory(mini: Any) -> None:
     with pytest.raises(PlanningError) as info:
         plan(mini, "mle", from_role="analyst", free_only=True, include=("docker-a",))
-    assert str(info.value) == "--include 'docker-a' contradicts the other options: costs $10 (--free-only)"
+    assert (
+        str(info.value)
+        == "--include 'docker-a' contradicts the other options: costs $10 (--free-only)"
+    )
 
 
 def test_already_qualified_gives_empty_plan(mini: Any) -> None:
@@ -117,7 +128,9 @@ def test_steps_explain_themselves(mini: Any) -> None:
     assert by_id["py-paid"].needed_by == [3]  # ml-course needs python:2
     docker = by_id["docker-b"]
     assert [a.resource for a in docker.alternatives] == ["docker-a"]
-    assert docker.alternatives[0].reason == "also teaches docker:2 but needs linux:1, +1.0 h overall"
+    assert (
+        docker.alternatives[0].reason == "also teaches docker:2 but needs linux:1, +1.0 h overall"
+    )
 
 
 def test_milestones(mini: Any) -> None:
@@ -146,8 +159,12 @@ def random_catalog(draw: Any) -> Catalog:
     n_skills = draw(st.integers(2, 4))
     sids = [f"s{i}" for i in range(n_skills)]
     skills = {
-        sid: Skill(id=sid, name=sid.upper(), category="programming",
-                   levels={1: {"means": "one"}, 2: {"means": "two"}})
+        sid: Skill(
+            id=sid,
+            name=sid.upper(),
+            category="programming",
+            levels={1: {"means": "one"}, 2: {"means": "two"}},
+        )
         for sid in sids
     }
     resources: dict[str, Resource] = {}
@@ -158,21 +175,37 @@ def random_catalog(draw: Any) -> Catalog:
         first = min(sids.index(s) for s in taught)
         # requirements only on more basic skills, or a lower level of the skill taught: acyclic
         req_pool = sids[:first]
-        requires = {s: draw(st.integers(1, 2)) for s in draw(st.lists(st.sampled_from(req_pool), max_size=2, unique=True))} if req_pool else {}
+        requires = (
+            {
+                s: draw(st.integers(1, 2))
+                for s in draw(st.lists(st.sampled_from(req_pool), max_size=2, unique=True))
+            }
+            if req_pool
+            else {}
+        )
         # and a lower level of the most basic skill taught: every need ranks below every gain
         if teaches[sids[first]] == 2 and draw(st.booleans()):
             requires[sids[first]] = 1
         rid = f"r{j}"
         resources[rid] = Resource(
-            id=rid, kind="course", title=rid, provider="P", hours=draw(st.integers(1, 30)),
-            hours_source="random", cost_usd=draw(st.sampled_from([0, 0, 10, 50])),
-            cost_source="random", requires=requires, teaches=teaches,
+            id=rid,
+            kind="course",
+            title=rid,
+            provider="P",
+            hours=draw(st.integers(1, 30)),
+            hours_source="random",
+            cost_usd=draw(st.sampled_from([0, 0, 10, 50])),
+            cost_source="random",
+            requires=requires,
+            teaches=teaches,
         )
     goal_skills = draw(st.lists(st.sampled_from(sids), min_size=1, max_size=3, unique=True))
     goal = {s: draw(st.integers(1, 2)) for s in goal_skills}
     roles = {"target": Role(id="target", name="Target", requires={"essential": goal})}
     catalog = Catalog(skills=skills, resources=resources, roles=roles)
-    assert check_catalog(catalog) == [] or all("cycle" not in p.message for p in check_catalog(catalog))
+    assert check_catalog(catalog) == [] or all(
+        "cycle" not in p.message for p in check_catalog(catalog)
+    )
     return catalog
 
 

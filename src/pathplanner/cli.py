@@ -29,7 +29,19 @@ class _Group(click.Group):
             raise click.ClickException(str(err)) from err
 
 
+def _remember_no_builtin(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta["pathplanner.no_builtin"] = value
+    return value
+
+
 def _graph_option(f: F) -> F:
+    f = click.option(
+        "--no-builtin",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_no_builtin,
+        help="Use only the --graph directories, not the built-in graph.",
+    )(f)
     return click.option(
         "--graph",
         "graphs",
@@ -37,6 +49,10 @@ def _graph_option(f: F) -> F:
         type=click.Path(file_okay=False, path_type=Path),
         help="An extra graph directory (repeatable); later ones extend or override earlier ones.",
     )(f)
+
+
+def _no_builtin() -> bool:
+    return bool(click.get_current_context().meta.get("pathplanner.no_builtin"))
 
 
 def _format_option(f: F) -> F:
@@ -53,7 +69,9 @@ def _format_option(f: F) -> F:
 def _catalog(graphs: tuple[Path, ...]) -> Any:
     from .load import load_catalog
 
-    return load_catalog(graphs)
+    if _no_builtin() and not graphs:
+        raise click.UsageError("--no-builtin needs at least one --graph DIR")
+    return load_catalog(graphs, builtin=not _no_builtin())
 
 
 def _emit(text: str, output: Path | None = None, force: bool = False) -> None:
@@ -90,8 +108,7 @@ def cli() -> None:
 
 @cli.command()
 @_graph_option
-@click.option("--no-builtin", is_flag=True, help="Check only the --graph directories.")
-def validate(graphs: tuple[Path, ...], no_builtin: bool) -> None:
+def validate(graphs: tuple[Path, ...]) -> None:
     """Check the knowledge graph and report every problem at once.
 
     Exit status 0 when the graph is clean, 1 when it is not.
@@ -103,7 +120,7 @@ def validate(graphs: tuple[Path, ...], no_builtin: bool) -> None:
     """
     from .load import graph_dirs, validate_dirs
 
-    dirs = graph_dirs(graphs, builtin=not no_builtin)
+    dirs = graph_dirs(graphs, builtin=not _no_builtin())
     if not dirs:
         raise click.UsageError("nothing to validate: give --graph DIR or drop --no-builtin")
     catalog, problems = validate_dirs(dirs)

@@ -149,8 +149,8 @@ def make_problem(
     taken = set(takeable)
     for rid in c.include:
         if rid not in taken:
-            need = {s: lv for s, lv in catalog.effective(rid).items() if state.get(s, 0) < lv}
-            text = ", ".join(f"{s}:{lv}" for s, lv in need.items())
+            lacking = {s: lv for s, lv in catalog.effective(rid).items() if state.get(s, 0) < lv}
+            text = ", ".join(f"{s}:{lv}" for s, lv in lacking.items())
             raise InfeasibleError(
                 f"--include '{rid}' can never be taken: nothing allowed teaches {text}"
             )
@@ -363,7 +363,7 @@ def _solve_milp(problem: Problem, warm: list[str] | None) -> Selection:
         rows.append((list(range(len(cols))), [res[r].hours for r in cols], -inf, c.max_hours))
 
     lower = [1.0 if r in c.include else 0.0 for r in cols]
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)

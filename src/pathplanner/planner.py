@@ -257,8 +257,8 @@ def _assemble(
     deps = dependencies(catalog, start_state, ordered)
     position = {rid: i for i, rid in enumerate(ordered, start=1)}
     needed_by: dict[str, list[int]] = {rid: [] for rid in ordered}
-    for rid, before in deps.items():
-        for b in before:
+    for rid, sources in deps.items():
+        for b in sources:
             needed_by[b].append(position[rid])
 
     state = dict(start_state)
@@ -414,6 +414,6 @@ def _alternatives(
     return out
 
 
-def _reproblem(problem: Problem, constraints: Constraints) -> Selection | Problem:
+def _reproblem(problem: Problem, constraints: Constraints) -> Problem:
     done = [r for r, why in problem.excluded.items() if why == "already done"]
     return make_problem(problem.catalog, problem.start, problem.goal, constraints, done=done)
