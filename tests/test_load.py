@@ -120,7 +120,7 @@ def test_skill_nothing_teaches(tmp_path: Path) -> None:
     entries = mini_entries()
     entries["skills"].append(skill("cobol"))
     lines = problems_of(write_graph(tmp_path / "g", **entries))
-    assert lines == [f"{tmp_path}/g/skills.yaml: cobol: no active resource teaches this skill"]
+    assert lines == [f"{tmp_path}/g/skills.yaml: cobol: nothing teaches this skill"]
 
 
 def test_cycle_is_printed_as_a_path(tmp_path: Path) -> None:
@@ -135,6 +135,18 @@ def test_cycle_is_printed_as_a_path(tmp_path: Path) -> None:
     path = lines[0].split("level: ", 1)[1].split(" -> ")
     assert path[0] == path[-1]
     assert set(path) == {"sql:2", "[loop-a]", "linux:2", "[loop-b]"}
+
+
+def test_recommending_a_retired_credential(tmp_path: Path) -> None:
+    entries = mini_entries()
+    entries["resources"][8].update(status="retired", retired_on="2024-05-31")
+    catalog, problems = validate_dirs([write_graph(tmp_path / "g", **entries)])
+    assert catalog is None
+    assert [str(p) for p in problems] == [
+        f"{tmp_path}/g/skills.yaml: cert-x: only retired resources teach this skill",
+        f"{tmp_path}/g/roles.yaml: mle: credentials: recommends 'cert-x', which can no longer be "
+        "earned (only retired resources grant it)",
+    ]
 
 
 def test_retired_needs_a_date(tmp_path: Path) -> None:

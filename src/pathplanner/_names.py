@@ -37,8 +37,12 @@ class NameIndex:
         key = normalize(name)
         close = difflib.get_close_matches(key, sorted(self._keys), n=n * 3, cutoff=0.6)
         out: list[str] = []
+        best = difflib.SequenceMatcher(None, key, close[0]).ratio() if close else 0.0
         for match in close:
             entry = self._keys[match]
+            # a second suggestion only when it is nearly as close as the first
+            if difflib.SequenceMatcher(None, key, match).ratio() < best - 0.1:
+                break
             if entry not in out:
                 out.append(entry)
         if not out:

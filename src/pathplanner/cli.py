@@ -635,7 +635,7 @@ def main() -> None:
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(1)
-    except Exception as err:  # noqa: BLE001 - the last line of defence against a traceback
+    except Exception as err:
         if os.environ.get("PATHPLANNER_DEBUG"):
             raise
         click.echo(

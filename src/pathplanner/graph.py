@@ -298,15 +298,34 @@ def check_catalog(catalog: Catalog) -> list[Problem]:
     for rid in active:
         taught.update(catalog.resources[rid].teaches)
     for sid in skills:
-        if sid not in taught:
+        if sid in taught:
+            continue
+        if catalog.teachers(sid):  # only retired resources teach it: it can no longer be had
             problems.append(
                 Problem(
                     catalog.file_of("skill", sid),
                     sid,
                     "",
-                    "no active resource teaches this skill",
+                    "only retired resources teach this skill",
+                    severity="note",
                 )
             )
+        else:
+            problems.append(
+                Problem(catalog.file_of("skill", sid), sid, "", "nothing teaches this skill")
+            )
+    for rid, role in catalog.roles.items():
+        for cred in role.credentials:
+            if cred not in taught:
+                problems.append(
+                    Problem(
+                        catalog.file_of("role", rid),
+                        rid,
+                        "credentials",
+                        f"recommends '{cred}', which can no longer be earned (only retired "
+                        "resources grant it)",
+                    )
+                )
     state, _ = closure(catalog, {}, active)
     for rid, role in catalog.roles.items():
         missing = [

@@ -26,7 +26,7 @@ def show_json(catalog: Catalog, kind: str, eid: str) -> dict[str, Any]:
     else:
         data = role_dict(catalog, eid)
         data["previous"] = [r.id for r in catalog.roles.values() if eid in r.next]
-    return {"kind": kind, **data}
+    return {"type": kind, **data}
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
