@@ -86,22 +86,34 @@ def main() -> None:
     import_s = time_cmd([sys.executable, "-c", "import pathplanner"], runs)
     deps_s = time_cmd([sys.executable, "-c", DEPS], runs)
 
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"Graph: {len(catalog.skills)} skills, {len(catalog.resources)} resources, "
-          f"{len(catalog.roles)} roles; cold load + validate {load_s * 1000:.0f} ms (cache may be warm)")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(
+        f"Graph: {len(catalog.skills)} skills, {len(catalog.resources)} resources, "
+        f"{len(catalog.roles)} roles; cold load + validate {load_s * 1000:.0f} ms (cache may be warm)"
+    )
     print()
-    print(f"Role pairs planned: {len(solve_ms)} ({', '.join(f'{k}: {v}' for k, v in sorted(statuses.items()))})")
+    print(
+        f"Role pairs planned: {len(solve_ms)} ({', '.join(f'{k}: {v}' for k, v in sorted(statuses.items()))})"
+    )
     print()
     print("| measure | p50 | p95 | max |")
     print("|---|---|---|---|")
-    print(f"| solve (reduce + greedy + HiGHS), ms | {pct(solve_ms, 50):.1f} | {pct(solve_ms, 95):.1f} | {max(solve_ms):.1f} |")
-    print(f"| whole plan() incl. explanations, ms | {pct(plan_ms, 50):.1f} | {pct(plan_ms, 95):.1f} | {max(plan_ms):.1f} |")
+    print(
+        f"| solve (reduce + greedy + HiGHS), ms | {pct(solve_ms, 50):.1f} | {pct(solve_ms, 95):.1f} | {max(solve_ms):.1f} |"
+    )
+    print(
+        f"| whole plan() incl. explanations, ms | {pct(plan_ms, 50):.1f} | {pct(plan_ms, 95):.1f} | {max(plan_ms):.1f} |"
+    )
     print()
-    print(f"| command (median of {runs}) | seconds | × deps import |")
+    print(f"| command (median of {runs}) | seconds | ratio to deps import |")
     print("|---|---|---|")
-    print(f"| `python -c \"{DEPS}\"` | {deps_s:.3f} | 1.00 |")
-    print(f"| `python -c \"import pathplanner\"` | {import_s:.3f} | {import_s / deps_s:.2f} |")
-    print(f"| `pathplanner plan --from data-scientist --to ml-engineer --format json` | {cli_s:.3f} | {cli_s / deps_s:.2f} |")
+    print(f'| `python -c "{DEPS}"` | {deps_s:.3f} | 1.00 |')
+    print(f'| `python -c "import pathplanner"` | {import_s:.3f} | {import_s / deps_s:.2f} |')
+    print(
+        f"| `pathplanner plan --from data-scientist --to ml-engineer --format json` | {cli_s:.3f} | {cli_s / deps_s:.2f} |"
+    )
 
 
 if __name__ == "__main__":

@@ -155,4 +155,6 @@ def test_show_role_skill_resource() -> None:
         "Kubernetes (kubernetes) — skill, mlops"
     )
     res = json.loads(run("show", "exam-cka", "--format", "json").output)
-    assert res["type"] == "resource" and res["kind"] == "certification" and res["exam_code"] == "CKA"
+    assert (
+        res["type"] == "resource" and res["kind"] == "certification" and res["exam_code"] == "CKA"
+    )

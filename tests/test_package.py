@@ -16,7 +16,16 @@ ROOT = Path(__file__).resolve().parent.parent
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(out),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
     )
@@ -38,7 +47,10 @@ def test_wheel_holds_graph_and_templates(wheel: Path) -> None:
 
 def test_python_dash_m_runs() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "pathplanner", "--version"], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "pathplanner", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0
     assert result.stdout.startswith("pathplanner, version ")

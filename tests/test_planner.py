@@ -103,6 +103,7 @@ def test_already_qualified_gives_empty_plan(mini: Any) -> None:
     p = plan(mini, "analyst", from_role="mle", have={"sql": 1})
     assert p.steps == []
     assert p.total_hours == 0
+    assert p.status == "optimal"
 
 
 def test_done_resources_count_as_taken(mini: Any) -> None:

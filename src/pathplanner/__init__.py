@@ -20,8 +20,8 @@ __all__ = [
     "Plan",
     "Profile",
     "__version__",
+    "compute_gap",
     "export_graph",
-    "gap",
     "load_catalog",
     "plan",
     "validate_dirs",
@@ -30,7 +30,7 @@ __all__ = [
 if TYPE_CHECKING:
     from .errors import GraphError, PathPlannerError
     from .export import export_graph
-    from .gap import gap
+    from .gap import compute_gap
     from .graph import Catalog
     from .load import load_catalog, validate_dirs
     from .planner import Plan, plan
@@ -45,7 +45,7 @@ _LAZY = {
     "plan": "planner",
     "Profile": "profile",
     "export_graph": "export",
-    "gap": "gap",
+    "compute_gap": "gap",
     "load_catalog": "load",
     "validate_dirs": "load",
 }

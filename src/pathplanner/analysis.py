@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import PlanningError
-from .gap import gap
+from .gap import compute_gap
 from .graph import Catalog
 from .optimize import Constraints
 from .planner import plan
@@ -97,7 +97,7 @@ def suggest(
     for rid, role in catalog.roles.items():
         if profile.from_role == rid:
             continue
-        cov = gap(catalog, profile, rid).coverage
+        cov = compute_gap(catalog, profile, rid).coverage
         try:
             p = plan(catalog, rid, profile, constraints=constraints, explain=False)
         except PlanningError as err:

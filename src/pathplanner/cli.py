@@ -477,7 +477,7 @@ def gap(
       pathplanner gap --from data-scientist --to ml-engineer
       pathplanner gap --have python:2,sql:2 --to "Data Analyst" --format json
     """
-    from .gap import gap as compute_gap
+    from .gap import compute_gap
     from .render import gap_text
 
     catalog = _catalog(graphs)
@@ -517,7 +517,12 @@ def gap(
     help="Write to FILE instead of printing.",
 )
 @click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
-@click.option("--no-explain", is_flag=True, help="Skip the alternatives each step beat (faster).")
+@click.option(
+    "--explain/--no-explain",
+    default=None,
+    help="List the cheaper-looking alternatives each step beat and why (re-solves per "
+    "alternative; default: on for text, off for json).",
+)
 def plan(
     graphs: tuple[Path, ...],
     from_role: str | None,
@@ -530,7 +535,7 @@ def plan(
     fmt: str,
     output: Path | None,
     force: bool,
-    no_explain: bool,
+    explain: bool | None,
     **kw: Any,
 ) -> None:
     """Plan the cheapest route to a role, proven optimal by an exact solver.
@@ -554,7 +559,7 @@ def plan(
         constraints=_constraints(catalog, kw),
         hours_per_week=hours_per_week,
         start=start.date() if start else None,
-        explain=not no_explain,
+        explain=explain if explain is not None else fmt != "json",
     )
     _emit(render_plan(p, "txt" if fmt == "text" else fmt, catalog), output, force)
 

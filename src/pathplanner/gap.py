@@ -8,7 +8,7 @@ from typing import Any
 from .graph import Catalog
 from .profile import Profile
 
-__all__ = ["Gap", "GapItem", "gap"]
+__all__ = ["Gap", "GapItem", "compute_gap"]
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,9 @@ class Gap:
         }
 
 
-def gap(catalog: Catalog, profile: Profile, target: str, include_optional: bool = False) -> Gap:
+def compute_gap(
+    catalog: Catalog, profile: Profile, target: str, include_optional: bool = False
+) -> Gap:
     """Return the gap between a profile and a target role (id, name or alias)."""
     role = catalog.resolve_role(target)
     have = profile.skills

@@ -170,20 +170,21 @@ def make_problem(
     for rid in c.include:
         for s, lv in problem.unmet(catalog.effective(rid), start).items():
             need[s] = max(need.get(s, 0), lv)
+    useful_set = set(useful)
     relevant: set[str] = set(c.include)
-    changed = True
-    while changed:
-        changed = False
-        for rid in useful:
-            if rid in relevant:
+    # worklist: a resource is relevant when it raises a needed skill; its own needs join in
+    queue = sorted(need)
+    queue.extend(s for rid in c.include for s in catalog.effective(rid))
+    while queue:
+        skill = queue.pop()
+        for lvl, rid in catalog.teachers(skill):
+            if rid in relevant or rid not in useful_set or lvl <= start.get(skill, 0):
                 continue
-            teaches = catalog.resources[rid].teaches
-            if any(teaches.get(s, 0) > start.get(s, 0) for s in need):
-                relevant.add(rid)
-                changed = True
-                for s, lv in problem.unmet(catalog.effective(rid), start).items():
-                    if lv > need.get(s, 0):
-                        need[s] = lv
+            relevant.add(rid)
+            for s, lv in problem.unmet(catalog.effective(rid), start).items():
+                if lv > need.get(s, 0):
+                    need[s] = lv
+                    queue.append(s)
     problem.candidates = sorted(relevant)
     return problem
 
@@ -306,16 +307,25 @@ def greedy(problem: Problem) -> list[str]:
                         frontier.append(s)
         return want
 
+    want = relevance()  # computed once: the state only grows, so it stays a superset
+    needs = {rid: list(catalog.effective(rid).items()) for rid in pool}
+    gains = {
+        rid: [(s, lv) for s, lv in catalog.resources[rid].teaches.items() if s in want]
+        for rid in pool
+    }
+    pending = set(pool)
+    ready: list[str] = []
     while problem.unmet(target, state):
-        want = relevance()
+        for rid in sorted(pending):  # once takeable, always takeable: the state only grows
+            if all(state.get(s, 0) >= lv for s, lv in needs[rid]):
+                pending.discard(rid)
+                ready.append(rid)
         best: tuple[float, str] | None = None
-        for rid in pool:
-            if rid in chosen or problem.unmet(catalog.effective(rid), state):
-                continue
+        for rid in ready:
             gain = 0
-            for s, lv in catalog.resources[rid].teaches.items():
+            for s, lv in gains[rid]:
                 have = state.get(s, 0)
-                if lv > have and want.get(s, 0) > have:
+                if lv > have and want[s] > have:
                     gain += min(lv, want[s]) - have
             if gain == 0:
                 continue
@@ -325,6 +335,7 @@ def greedy(problem: Problem) -> list[str]:
         if best is None:
             break
         chosen.append(best[1])
+        ready.remove(best[1])
         for s, lv in catalog.resources[best[1]].teaches.items():
             state[s] = max(state.get(s, 0), lv)
     chosen.extend(r for r in problem.constraints.include if r not in chosen)
@@ -425,22 +436,6 @@ def _solve_milp(problem: Problem, warm: list[str] | None) -> Selection:
             f"no plan was found within the time limit of {c.time_limit:g} s; "
             "raise --time-limit or try --solver greedy"
         )
-    if status == "optimal" and len(cols) > 0:
-        # tie-break among optimal plans: least of the secondary measure, then HiGHS' own order
-        secondary = "cost" if c.objective == "hours" else "hours"
-        h.addRow(
-            -inf,
-            value + 1e-6 * max(1.0, abs(value)),
-            len(cols),
-            list(range(len(cols))),
-            [problem.weight(r) for r in cols],
-        )
-        h.changeColsCost(
-            len(cols), list(range(len(cols))), [problem.weight(r, secondary) for r in cols]
-        )
-        status2, chosen2, _, _ = run(chosen)
-        if status2 == "optimal":
-            chosen = chosen2
     chosen = _prune(problem, chosen)
     value = _total(problem, chosen)
     return Selection(
@@ -499,8 +494,17 @@ def _with(problem: Problem, constraints: Constraints) -> Problem:
     )
 
 
-def solve(problem: Problem) -> Selection:
-    """Return the chosen resources for a problem: proven optimal where the solver can."""
+def solve(problem: Problem, quick: bool = False) -> Selection:
+    """Return the chosen resources for a problem: proven optimal where the solver can.
+
+    quick skips the greedy warm start: for when only the optimal value matters. Ties among
+    equally good plans are settled by HiGHS itself, which is deterministic here (one
+    thread, a fixed seed, a model built in sorted order).
+    """
+    if not problem.candidates and not problem.unmet(problem.goal, problem.start):
+        return Selection((), "optimal", 0.0, 0.0, "trivial")  # nothing to learn
+    if quick and problem.constraints.solver == "milp":
+        return _solve_milp(problem, None)
     warm: list[str] | None
     try:
         warm = greedy(problem)

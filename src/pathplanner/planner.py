@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import InfeasibleError, PlanningError
-from .gap import Gap, gap
+from .gap import Gap, compute_gap
 from .graph import Catalog
 from .optimize import Constraints, Problem, Selection, make_problem, replay, solve
 from .profile import Profile, build_profile
@@ -321,7 +321,7 @@ def _assemble(
         hours_per_week=hpw,
         start_date=start,
         constraints=problem.constraints,
-        gap=gap(catalog, profile, role.id, problem.constraints.include_optional),
+        gap=compute_gap(catalog, profile, role.id, problem.constraints.include_optional),
         learner=profile.name,
         attributions=list(catalog.attributions),
     )
@@ -390,11 +390,7 @@ def _alternatives(
                 exclude_ids=(rid,),
                 time_limit=min(problem.constraints.time_limit, 2.0),
             )
-            other = solve(
-                make_problem(catalog, problem.start, problem.goal, forced, done=())
-                if not problem.excluded
-                else _reproblem(problem, forced)
-            )
+            other = solve(_reproblem(problem, forced), quick=True)
             delta = other.objective_value - selection.objective_value
         except (InfeasibleError, PlanningError):
             reason = f"{head} but cannot replace it under these constraints"
@@ -407,9 +403,12 @@ def _alternatives(
             parts.append(f"but needs {needs}")
         text = " ".join(parts)
         if delta > 1e-6:
-            text += f", +{delta:,.1f} {unit} overall"
+            joiner = ", " if needs else ", but choosing it costs "
+            text += f"{joiner}+{delta:,.1f} {unit} overall"
         else:
-            text += ", no cheaper overall (equal cost; tie broken by the secondary measure)"
+            text += (
+                ", but is no cheaper overall (an equally good plan; ties go to the solver's first)"
+            )
         out.append(Alternative(alt, res.title, text, delta))
     return out
 

@@ -118,6 +118,8 @@ def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
 def status_text(plan: Plan) -> str:
     """Return a sentence on how good the plan is proven to be."""
     what = {"hours": "fewest study hours", "cost": "lowest cost", "balanced": "lowest hours + cost"}
+    if plan.solver == "trivial":
+        return "nothing to learn: the goal is already met"
     if plan.status == "optimal":
         return f"proven optimal ({what[plan.objective]}, {plan.solver})"
     if plan.solver == "greedy" and plan.gap_ratio == 0:
