@@ -1,0 +1,150 @@
+"""The built-in knowledge graph keeps its promises: size, facts' shape, reachability."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from pathplanner.load import graph_dirs, load_catalog, validate_dirs
+from pathplanner.planner import plan
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Any:
+    return load_catalog()
+
+
+def test_validates_clean() -> None:
+    catalog, problems = validate_dirs(graph_dirs())
+    assert catalog is not None
+    assert [str(p) for p in problems if p.severity == "error"] == []
+
+
+def test_floors(catalog: Any) -> None:
+    skills = [s for s in catalog.skills.values() if s.category != "credential"]
+    creds = [s for s in catalog.skills.values() if s.category == "credential"]
+    learning = [r for r in catalog.resources.values() if r.kind != "certification"]
+    assert len(skills) >= 120
+    assert len(learning) >= 200
+    assert len(creds) >= 25
+    assert len(catalog.roles) >= 14
+
+
+def test_every_category_the_issue_names_is_present(catalog: Any) -> None:
+    categories = {s.category for s in catalog.skills.values()}
+    assert {
+        "math-stats",
+        "programming",
+        "data",
+        "visualization",
+        "ml",
+        "deep-learning",
+        "software-engineering",
+        "mlops",
+        "cloud",
+        "big-data",
+        "databases",
+        "business-communication",
+        "credential",
+    } <= categories
+
+
+def test_every_credential_is_granted_by_a_resource(catalog: Any) -> None:
+    for sid, skill in catalog.skills.items():
+        if skill.category == "credential":
+            assert catalog.teachers(sid), sid
+
+
+def test_retired_certifications_are_marked(catalog: Any) -> None:
+    tf = [r for r in catalog.resources.values() if "cert-tensorflow-developer" in r.teaches]
+    assert tf and all(r.status == "retired" and r.retired_on for r in tf)
+
+
+def test_certifications_have_exam_facts(catalog: Any) -> None:
+    for r in catalog.resources.values():
+        if r.kind == "certification":
+            assert r.cost_usd > 0 and r.cost_source, r.id
+            assert r.url, r.id
+
+
+def test_every_resource_has_a_url_and_hours_source(catalog: Any) -> None:
+    for r in catalog.resources.values():
+        assert r.url and r.url.startswith(("https://", "http://")), r.id
+        assert r.hours_source, r.id
+
+
+def test_roles_have_salary_with_source_and_ladders(catalog: Any) -> None:
+    for role in catalog.roles.values():
+        assert role.salary is not None and role.salary.source and role.salary.year, role.id
+        assert role.requires.essential, role.id
+    ladder = [
+        "junior-data-scientist",
+        "data-scientist",
+        "senior-data-scientist",
+        "lead-data-scientist",
+        "head-of-data-science",
+    ]
+    for lower, upper in zip(ladder, ladder[1:]):
+        assert upper in catalog.roles[lower].next
+    ml = [
+        "junior-ml-engineer",
+        "ml-engineer",
+        "senior-ml-engineer",
+        "ml-architect",
+        "head-of-ml-engineering",
+    ]
+    for lower, upper in zip(ml, ml[1:]):
+        assert upper in catalog.roles[lower].next
+
+
+def test_seed_skills_are_in_the_graph(catalog: Any) -> None:
+    for name in [
+        "Python",
+        "R",
+        "SQL",
+        "Java",
+        "Scala",
+        "C++",
+        "Spark",
+        "Hadoop",
+        "Kafka",
+        "TensorFlow",
+        "PyTorch",
+        "Keras",
+        "scikit-learn",
+        "Tableau",
+        "Power BI",
+        "Docker",
+        "Kubernetes",
+        "MLflow",
+        "Airflow",
+        "Kubeflow",
+        "SageMaker",
+        "Vertex AI",
+        "Azure ML",
+        "D3.js",
+        "A/B testing",
+        "Git",
+    ]:
+        catalog.resolve("skill", name)
+
+
+@pytest.mark.parametrize(
+    "role_id",
+    sorted(
+        [
+            "data-analyst",
+            "data-scientist",
+            "ml-engineer",
+            "mlops-engineer",
+            "ai-engineer",
+            "head-of-ml-engineering",
+            "ml-research-scientist",
+        ]
+    ),
+)
+def test_roles_reachable_from_nothing_with_proof(catalog: Any, role_id: str) -> None:
+    p = plan(catalog, role_id, explain=False)
+    assert p.status == "optimal"
+    assert p.steps
