@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -85,7 +86,7 @@ def test_roles_have_salary_with_source_and_ladders(catalog: Any) -> None:
         "lead-data-scientist",
         "head-of-data-science",
     ]
-    for lower, upper in zip(ladder, ladder[1:]):
+    for lower, upper in itertools.pairwise(ladder):
         assert upper in catalog.roles[lower].next
     ml = [
         "junior-ml-engineer",
@@ -94,7 +95,7 @@ def test_roles_have_salary_with_source_and_ladders(catalog: Any) -> None:
         "ml-architect",
         "head-of-ml-engineering",
     ]
-    for lower, upper in zip(ml, ml[1:]):
+    for lower, upper in itertools.pairwise(ml):
         assert upper in catalog.roles[lower].next
 
 
