@@ -505,10 +505,20 @@ def gap(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "txt", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
+    type=click.Choice(["text", "txt", "md", "html", "json", "csv", "ics", "mermaid", "dot"]),
+    default=None,
+    help="Output format (default: text on a terminal; with -o, from the file's extension).",
+)
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Render with your own Jinja template file (sandboxed).",
+)
+@click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A directory of your own plan.<format>.j2 templates, used before the built-in ones.",
 )
 @click.option(
     "--output",
@@ -532,7 +542,9 @@ def plan(
     target: str,
     hours_per_week: float | None,
     start: dt.datetime | None,
-    fmt: str,
+    fmt: str | None,
+    template: Path | None,
+    templates_dir: Path | None,
     output: Path | None,
     force: bool,
     explain: bool | None,
@@ -546,10 +558,12 @@ def plan(
       pathplanner plan --have python:2,sql:1 --to data-analyst --free-only
       pathplanner plan --profile me.yaml --to mlops-engineer --optimize cost --budget-usd 300
       pathplanner plan --from ds --to mle --hours-per-week 8 --start 2027-01-04 --format json -o plan.json
+      pathplanner plan --from ds --to mle --start 2027-01-04 -o plan.md      (also .html .csv .ics .dot)
     """
     from .planner import plan as make_plan
-    from .render import render_plan
+    from .render import format_for_path, render_plan
 
+    fmt = fmt or (format_for_path(output) if output else "text")
     catalog = _catalog(graphs)
     profile = _profile(catalog, from_role, have, profile_file, done)
     p = make_plan(
@@ -559,9 +573,10 @@ def plan(
         constraints=_constraints(catalog, kw),
         hours_per_week=hours_per_week,
         start=start.date() if start else None,
-        explain=explain if explain is not None else fmt != "json",
+        explain=explain if explain is not None else fmt not in ("json", "csv", "ics"),
     )
-    _emit(render_plan(p, "txt" if fmt == "text" else fmt, catalog), output, force)
+    text = render_plan(p, fmt, catalog, template=template, templates_dir=templates_dir)
+    _emit(text, output, force)
 
 
 @cli.command()

@@ -19,7 +19,15 @@ if TYPE_CHECKING:
 
 __all__ = ["make_environment", "render_plan", "table"]
 
-_TEMPLATE_FOR = {"txt": "plan.txt.j2", "text": "plan.txt.j2"}
+_TEMPLATE_FOR = {
+    "txt": "plan.txt.j2",
+    "text": "plan.txt.j2",
+    "md": "plan.md.j2",
+    "html": "plan.html.j2",
+    "mermaid": "plan.mmd.j2",
+    "dot": "plan.dot.j2",
+}
+PLAN_FORMATS = ("text", "txt", "md", "html", "json", "csv", "ics", "mermaid", "dot")
 
 
 def make_environment(
@@ -45,6 +53,9 @@ def make_environment(
         keep_trailing_newline=True,
     )
     env.filters["hours"] = fmt_hours
+    env.filters["md"] = md_escape
+    env.filters["mermaid"] = mermaid_label
+    env.filters["dot"] = dot_label
     env.filters["usd"] = fmt_usd
     env.filters["wrap"] = lambda text, width=88, indent="": textwrap.fill(
         str(text), width=width, initial_indent=indent, subsequent_indent=indent
@@ -57,6 +68,30 @@ def fmt_hours(value: float) -> str:
     return f"{value:,.1f} h".replace(".0 h", " h")
 
 
+def md_escape(text: object) -> str:
+    """Return text safe inside GitHub Markdown: no stray markup or HTML."""
+    out = str(text).replace("\\", "\\\\")
+    for ch in "`*_[]<>|#":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def mermaid_label(text: object) -> str:
+    """Return text safe inside a quoted Mermaid label."""
+    return (
+        str(text)
+        .replace("&", "#amp;")
+        .replace('"', "#quot;")
+        .replace("<", "#lt;")
+        .replace(">", "#gt;")
+    )
+
+
+def dot_label(text: object) -> str:
+    """Return text safe inside a quoted DOT string."""
+    return str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
 def fmt_usd(value: float) -> str:
     """Return USD as 'free', '$49' or '$12.50'."""
     if value == 0:
@@ -64,55 +99,248 @@ def fmt_usd(value: float) -> str:
     return f"${value:,.2f}".replace(".00", "")
 
 
-def render_plan(plan: Plan, fmt: str, catalog: Catalog, template: str | Path | None = None) -> str:
-    """Return a plan rendered in a format (txt, json) or through a user's template file."""
-    import jinja2
+_EXTENSIONS = {
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".csv": "csv",
+    ".ics": "ics",
+    ".mmd": "mermaid",
+    ".mermaid": "mermaid",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".txt": "txt",
+}
 
-    if fmt == "json":
+
+def format_for_path(path: str | Path) -> str:
+    """Return the plan format a file name asks for by its extension (text when unknown)."""
+    return _EXTENSIONS.get(Path(path).suffix.lower(), "txt")
+
+
+def render_plan(
+    plan: Plan,
+    fmt: str,
+    catalog: Catalog,
+    template: str | Path | None = None,
+    templates_dir: str | Path | None = None,
+) -> str:
+    """Return a plan rendered in a format, or through a user's template file or directory.
+
+    User templates run sandboxed; a missing variable, a syntax error or a sandbox violation
+    raises RenderError naming the template, the line and the variable.
+    """
+    fmt = "txt" if fmt == "text" else fmt
+    if template is None and fmt == "json":
         from ._io import dumps_json
 
         return dumps_json(plan.to_json())
+    if template is None and fmt == "csv":
+        return plan_csv(plan, catalog)
+    if template is None and fmt == "ics":
+        return plan_ics(plan, catalog)
     if template is not None:
         path = Path(template)
         env = make_environment(path.parent, sandboxed=True)
         name = path.name
     else:
         if fmt not in _TEMPLATE_FOR:
-            raise RenderError(f"unknown format '{fmt}'")
-        env = make_environment()
+            raise RenderError(f"unknown format '{fmt}' (use one of {', '.join(PLAN_FORMATS)})")
         name = _TEMPLATE_FOR[fmt]
+        user = templates_dir is not None and (Path(templates_dir) / name).is_file()
+        env = make_environment(templates_dir if user else None, sandboxed=user)
+    return render_template(env, name, plan_context(plan, catalog))
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """Render one template; turn every Jinja failure into a RenderError with its place."""
+    import jinja2
+    import jinja2.sandbox
+
     try:
-        return env.get_template(name).render(**plan_context(plan, catalog))
+        template = env.get_template(name)
     except jinja2.TemplateSyntaxError as err:
         raise RenderError(
-            f"{err.filename or name}:{err.lineno}: template syntax error: {err.message}"
+            f"{err.filename or name}: line {err.lineno}: template syntax error: {err.message}"
         ) from err
-    except jinja2.UndefinedError as err:
-        raise RenderError(f"{name}: {err.message}") from err
     except jinja2.TemplateNotFound as err:
         raise RenderError(f"template not found: {err.name}") from err
-    except jinja2.sandbox.SecurityError as err:  # type: ignore[attr-defined]
-        raise RenderError(f"{name}: not allowed in a template: {err}") from err
+    where = template.filename or name
+    try:
+        return template.render(**context)
+    except jinja2.UndefinedError as err:
+        raise RenderError(f"{where}: line {_line_of(err, where)}: {err.message}") from err
+    except jinja2.sandbox.SecurityError as err:
+        raise RenderError(
+            f"{where}: line {_line_of(err, where)}: not allowed in a sandboxed template: {err}"
+        ) from err
+
+
+def _line_of(err: BaseException, filename: str) -> str:
+    """Return the template line an error was raised at (Jinja rewrites tracebacks to it)."""
+    line = "?"
+    tb = err.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = str(tb.tb_lineno)
+        tb = tb.tb_next
+    return line
 
 
 def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
     """Return the plain data a plan template sees (never networkx or models)."""
+    from . import __version__
+
     doc = plan.to_json()
     skill_names = {s: catalog.skills[s].name for s in catalog.skills}
+
+    def names(levels: list[dict[str, Any]]) -> str:
+        return ", ".join(f"{skill_names.get(c['skill'], c['skill'])} {c['level']}" for c in levels)
+
+    edges: list[tuple[int, int]] = []
+    certifications: list[dict[str, Any]] = []
     for step in doc["steps"]:
-        step["closes_text"] = ", ".join(
-            f"{skill_names.get(c['skill'], c['skill'])} {c['level']}" for c in step["closes"]
-        )
-        step["teaches_text"] = ", ".join(
-            f"{skill_names.get(c['skill'], c['skill'])} {c['level']}" for c in step["teaches"]
-        )
+        step["closes_text"] = names(step["closes"])
+        step["teaches_text"] = names(step["teaches"])
+        step["credentials"] = [
+            skill_names[c["skill"]]
+            for c in step["teaches"]
+            if c["skill"] in catalog.skills and catalog.skills[c["skill"]].category == "credential"
+        ]
+        if step["credentials"]:
+            certifications.append(step)
+        edges.extend((step["step"], later) for later in step["needed_by"])
     from_name = catalog.roles[plan.from_role].name if plan.from_role else None
+    width_per_week = 24 if plan.weeks <= 30 else max(6, 720 // max(plan.weeks, 1))
+    bars = [
+        {
+            "step": st["step"],
+            "x": (st["start_week"] - 1) * width_per_week,
+            "y": i * 22,
+            "w": (st["end_week"] - st["start_week"] + 1) * width_per_week,
+            "title": st["title"],
+        }
+        for i, st in enumerate(doc["steps"])
+    ]
     return {
         "plan": doc,
         "from_name": from_name,
+        "heading": (f"{from_name} → " if from_name else "") + plan.target_name,
         "skill_names": skill_names,
         "status_text": status_text(plan),
+        "edges": sorted(edges),
+        "certifications": certifications,
+        "timeline": {
+            "bars": bars,
+            "week_width": width_per_week,
+            "width": max(1, plan.weeks) * width_per_week,
+            "height": max(1, len(bars)) * 22,
+            "weeks": list(range(1, plan.weeks + 1)),
+        },
+        "generator": f"pathplanner {__version__}",
     }
+
+
+def plan_csv(plan: Plan, catalog: Catalog) -> str:
+    """Return a row per step: weeks, dates, resource, provider, url, hours, cost, skills."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "step",
+            "start_week",
+            "end_week",
+            "start_date",
+            "end_date",
+            "resource",
+            "title",
+            "kind",
+            "provider",
+            "url",
+            "hours",
+            "cost_usd",
+            "teaches",
+            "closes",
+        ]
+    )
+    for s in plan.steps:
+        writer.writerow(
+            [
+                s.number,
+                s.start_week,
+                s.end_week,
+                s.start_date.isoformat() if s.start_date else "",
+                s.end_date.isoformat() if s.end_date else "",
+                s.resource,
+                s.title,
+                s.kind,
+                s.provider,
+                s.url or "",
+                f"{s.hours:g}",
+                f"{s.cost_usd:.2f}",
+                "; ".join(f"{k}:{v}" for k, v in sorted(s.teaches.items())),
+                "; ".join(f"{k}:{v}" for k, v in s.closes),
+            ]
+        )
+    return out.getvalue()
+
+
+def plan_ics(plan: Plan, catalog: Catalog) -> str:
+    """Return iCalendar study blocks: for each week of each step, its share of the hours.
+
+    Blocks are all-day events in the week they fall in (Monday-based from --start), so the
+    learner can move them; the description says how many hours that week holds.
+    """
+    import datetime as dt
+    import hashlib
+
+    import icalendar
+
+    from .errors import PlanningError
+
+    if plan.start_date is None:
+        raise PlanningError("the ics format needs a start date: add --start YYYY-MM-DD")
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//pathplanner//study plan//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", f"Study plan: {plan.target_name}")
+    key = hashlib.sha256(repr(plan.to_json()).encode()).hexdigest()[:16]
+    stamp = dt.datetime.combine(plan.start_date, dt.time(0, 0), tzinfo=dt.UTC)
+    hpw = plan.hours_per_week
+    used = 0.0
+    for s in plan.steps:
+        begin, end = used, used + s.hours
+        used = end
+        for week in range(s.start_week, s.end_week + 1):
+            lo, hi = (week - 1) * hpw, week * hpw
+            share = max(0.0, min(end, hi) - max(begin, lo))
+            if share <= 0 and s.hours > 0:
+                continue
+            day = plan.start_date + dt.timedelta(weeks=week - 1)
+            event = icalendar.Event()
+            event.add("uid", f"{key}-{s.number}-{week}@pathplanner")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", day)
+            event.add("dtend", day + dt.timedelta(days=7))
+            event.add("summary", f"Study {s.number}: {s.title} ({fmt_hours(share)})")
+            lines = [
+                f"{s.provider} · {s.kind} · {fmt_hours(s.hours)} in all · {fmt_usd(s.cost_usd)}"
+            ]
+            if s.url:
+                lines.append(s.url)
+            if s.closes:
+                lines.append("Closes: " + ", ".join(f"{k} {v}" for k, v in s.closes))
+            event.add("description", "\n".join(lines))
+            if s.url:
+                event.add("url", s.url)
+            event.add("transp", "TRANSPARENT")
+            cal.add_component(event)
+    return cal.to_ical().decode("utf-8")
 
 
 def status_text(plan: Plan) -> str:
