@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from conftest import mini_entries, write_graph
@@ -64,7 +64,19 @@ def test_markdown_has_checkboxes_mermaid_and_milestones(mini: Any, mini_plan: An
 
 
 class _Balance(HTMLParser):
-    VOID = {"meta", "link", "br", "img", "input", "hr", "area", "base", "col", "source", "wbr"}
+    VOID: ClassVar[set[str]] = {
+        "meta",
+        "link",
+        "br",
+        "img",
+        "input",
+        "hr",
+        "area",
+        "base",
+        "col",
+        "source",
+        "wbr",
+    }
 
     def __init__(self) -> None:
         super().__init__()
