@@ -581,6 +581,111 @@ def plan(
 
 @cli.command()
 @_graph_option
+@_profile_options
+@click.option(
+    "--from-markdown",
+    "markdown",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A plan written with --format md: its ticked boxes count as done.",
+)
+@click.option("--to", "target", metavar="ROLE", help="The role (default: the Markdown plan's).")
+@_constraint_options
+@click.option(
+    "--hours-per-week", type=click.FloatRange(min=0.5, max=168), help="Study hours per week."
+)
+@click.option(
+    "--start",
+    "start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="When the rest starts (YYYY-MM-DD).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "txt", "md", "html", "json", "csv", "ics", "mermaid", "dot"]),
+    default=None,
+    help="Format of the re-planned rest (default: text, or from -o's extension).",
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE."
+)
+@click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
+def progress(
+    graphs: tuple[Path, ...],
+    from_role: str | None,
+    have: tuple[str, ...],
+    profile_file: Path | None,
+    done: tuple[str, ...],
+    markdown: Path | None,
+    target: str | None,
+    hours_per_week: float | None,
+    start: dt.datetime | None,
+    fmt: str | None,
+    output: Path | None,
+    force: bool,
+    **kw: Any,
+) -> None:
+    """Mark resources done, see what is left, and re-plan the rest.
+
+    Done resources come from --done, the profile's done: list and the ticked boxes
+    (- [x]) of a Markdown plan.
+
+    \b
+    Examples:
+      pathplanner progress --from-markdown plan.md
+      pathplanner progress --from data-scientist --to ml-engineer --done kaggle-learn-intro-to-deep-learning
+      pathplanner progress --from-markdown plan.md -o rest.md
+    """
+    from ._io import dumps_json
+    from .planner import plan as make_plan
+    from .progress import read_markdown_progress
+    from .render import fmt_hours, format_for_path, render_plan
+
+    fmt = fmt or (format_for_path(output) if output else "text")
+    md = read_markdown_progress(markdown) if markdown else None
+    target = target or (md.target if md else None)
+    if not target:
+        raise click.UsageError(
+            "give --to ROLE (or --from-markdown with a plan written by pathplanner)"
+        )
+    from_role = from_role or (md.from_role if md else None)
+    catalog = _catalog(graphs)
+    finished = (*done, *(md.done if md else ()))
+    profile = _profile(catalog, from_role, have, profile_file, tuple(dict.fromkeys(finished)))
+    rest = make_plan(
+        catalog,
+        target,
+        profile,
+        constraints=_constraints(catalog, kw),
+        hours_per_week=hours_per_week,
+        start=start.date() if start else None,
+        explain=fmt not in ("json", "csv", "ics"),
+    )
+    done_ids = list(profile.done)
+    done_hours = sum(catalog.resources[r].hours for r in done_ids)
+    if fmt == "json":
+        doc = {
+            "format": "pathplanner-progress/1",
+            "done": done_ids,
+            "done_hours": round(done_hours, 2),
+            "plan": rest.to_json(),
+        }
+        _emit(dumps_json(doc), output, force)
+        return
+    body = render_plan(rest, fmt, catalog)
+    if fmt in ("text", "txt"):
+        head = [f"Done: {len(done_ids)} resource(s), {fmt_hours(done_hours)}"]
+        head += [f"  [x] {catalog.resources[r].title} ({r})" for r in done_ids]
+        left = len(rest.steps)
+        head.append(
+            f"Left: {left} step(s), {fmt_hours(rest.total_hours)}" + ("" if left else " — done!")
+        )
+        body = "\n".join(head) + "\n\n" + body
+    _emit(body, output, force)
+
+
+@cli.command()
+@_graph_option
 @click.argument("role_a")
 @click.argument("role_b")
 @_format_option
