@@ -686,6 +686,120 @@ def progress(
 
 @cli.command()
 @_graph_option
+@click.option(
+    "--to", "target", required=True, metavar="ROLE", help="The role the cohort trains for."
+)
+@click.option(
+    "--cohort",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Learners: CSV (name,from,have,done,hours_per_week,budget_usd,start) or YAML.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write into.",
+)
+@click.option(
+    "--templates",
+    "templates_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Your own syllabus.<fmt>.j2 / plan.<fmt>.j2 templates (sandboxed).",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="md,html,csv",
+    show_default=True,
+    help="Comma-separated: md, html, csv.",
+)
+@_constraint_options
+@click.option(
+    "--hours-per-week",
+    type=click.FloatRange(min=0.5, max=168),
+    help="Cohort study hours per week (a learner's own value wins).",
+)
+@click.option(
+    "--start",
+    "start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Cohort start date (YYYY-MM-DD).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="A bad cohort row makes the run fail (the other plans are still written).",
+)
+@click.option("--force", is_flag=True, help="Overwrite existing files in --out.")
+def curriculum(
+    graphs: tuple[Path, ...],
+    target: str,
+    cohort: Path,
+    out_dir: Path,
+    templates_dir: Path | None,
+    formats: str,
+    hours_per_week: float | None,
+    start: dt.datetime | None,
+    strict: bool,
+    force: bool,
+    **kw: Any,
+) -> None:
+    """Export a bootcamp curriculum: cohort syllabus, a plan per learner, a summary.
+
+    \b
+    Examples:
+      pathplanner curriculum --to data-analyst --cohort learners.csv --out cohort-2027/
+      pathplanner curriculum --to ml-engineer --cohort cohort.yaml --out out/ --graph ./our-courses --format md,csv --start 2027-01-04
+    """
+    from .curriculum import build_curriculum, read_cohort, render_curriculum, write_files
+
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    bad = [f for f in wanted if f not in ("md", "html", "csv")]
+    if bad or not wanted:
+        raise click.BadParameter(
+            f"unknown format(s): {', '.join(bad) or '(none)'}; use md, html, csv",
+            param_hint="--format",
+        )
+    catalog = _catalog(graphs)
+    learners, problems = read_cohort(catalog, cohort)
+    with click.progressbar(
+        length=len(learners),
+        label="Planning learners",
+        file=sys.stderr,
+        show_pos=True,
+        item_show_func=lambda name: name,
+    ) as bar:
+
+        def tick(learner: Any) -> None:
+            bar.update(1, learner.name)
+
+        cur = build_curriculum(
+            catalog,
+            target,
+            learners,
+            constraints=_constraints(catalog, kw),
+            hours_per_week=hours_per_week,
+            start=start.date() if start else None,
+            on_learner=tick,
+        )
+    cur.problems = sorted(problems + cur.problems, key=lambda p: p.row)
+    files = render_curriculum(cur, catalog, wanted, templates_dir)
+    written = write_files(out_dir, files, force=force)
+    for prob in cur.problems:
+        click.echo(f"{'error' if strict else 'skipped'}: {cohort}: {prob}", err=True)
+    click.echo(
+        f"wrote {len(written)} files to {out_dir}: syllabus ({len(cur.modules)} modules), "
+        f"{len(cur.plans)} personal plan(s), summary.csv"
+        + (f"; {len(cur.problems)} row(s) skipped" if cur.problems else "")
+    )
+    if strict and cur.problems:
+        raise click.ClickException(f"{len(cur.problems)} bad row(s) in {cohort} (--strict)")
+
+
+@cli.command()
+@_graph_option
 @click.argument("role_a")
 @click.argument("role_b")
 @_format_option

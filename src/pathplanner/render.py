@@ -157,7 +157,7 @@ def render_plan(
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     """Render one template; turn every Jinja failure into a RenderError with its place."""
     import jinja2
-    import jinja2.sandbox
+    import jinja2.exceptions
 
     try:
         template = env.get_template(name)
@@ -172,7 +172,7 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         return template.render(**context)
     except jinja2.UndefinedError as err:
         raise RenderError(f"{where}: line {_line_of(err, where)}: {err.message}") from err
-    except jinja2.sandbox.SecurityError as err:
+    except jinja2.exceptions.SecurityError as err:
         raise RenderError(
             f"{where}: line {_line_of(err, where)}: not allowed in a sandboxed template: {err}"
         ) from err
@@ -340,7 +340,7 @@ def plan_ics(plan: Plan, catalog: Catalog) -> str:
                 event.add("url", s.url)
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)
-    return cal.to_ical().decode("utf-8")
+    return str(cal.to_ical().decode("utf-8"))
 
 
 def status_text(plan: Plan) -> str:

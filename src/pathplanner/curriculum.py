@@ -1,0 +1,392 @@
+"""Bootcamp curricula: a cohort syllabus (the union route), a personal plan per learner, a summary."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import OutputError, PathPlannerError, ProfileError
+from .graph import Catalog
+from .optimize import Constraints
+from .planner import DEFAULT_HOURS_PER_WEEK, Plan, plan
+from .profile import Profile, build_profile
+from .schedule import order, schedule
+
+__all__ = [
+    "Curriculum",
+    "Learner",
+    "RowProblem",
+    "build_curriculum",
+    "read_cohort",
+    "render_curriculum",
+    "write_files",
+]
+
+_COLUMNS = {"name", "from", "have", "done", "hours_per_week", "budget_usd", "start"}
+
+
+@dataclass(frozen=True)
+class Learner:
+    """One row of a cohort file, resolved into a profile."""
+
+    row: int
+    name: str
+    profile: Profile
+    start: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A cohort row that could not be planned, and why."""
+
+    row: int
+    name: str
+    message: str
+
+    def __str__(self) -> str:
+        who = f" ({self.name})" if self.name else ""
+        return f"row {self.row}{who}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Module:
+    """One resource of the cohort syllabus."""
+
+    number: int
+    resource: str
+    title: str
+    provider: str
+    url: str | None
+    kind: str
+    hours: float
+    cost_usd: float
+    start_week: int
+    end_week: int
+    outcomes: list[str]
+    assessment: bool
+    learners: int
+
+
+@dataclass
+class Curriculum:
+    """A cohort's syllabus, its learners' personal plans and the rows that failed."""
+
+    target: str
+    target_name: str
+    hours_per_week: float
+    start: dt.date | None
+    modules: list[Module]
+    entry_requirements: dict[str, int]
+    plans: list[tuple[Learner, Plan]] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    source: str = ""
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in re.split(r"[;,]", value) if v.strip()]
+
+
+def _number(value: Any, what: str) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ProfileError(f"{what}: must be a number, got {value!r}") from None
+    if number < 0:
+        raise ProfileError(f"{what}: must not be negative")
+    return number
+
+
+def _rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ProfileError(f"{shown}: cannot read: {err.strerror or err}") from err
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            line = f" at line {mark.line + 1}" if mark else ""
+            raise ProfileError(f"{shown}: malformed YAML{line}") from err
+        if isinstance(data, dict) and "learners" in data:
+            data = data["learners"]
+        if not isinstance(data, list):
+            raise ProfileError(f"{shown}: expected a list of learners (or learners: [...])")
+        return [
+            (i, item if isinstance(item, dict) else {"_bad": item})
+            for i, item in enumerate(data, 1)
+        ]
+    if path.suffix.lower() != ".csv":
+        raise ProfileError(f"{shown}: a cohort file must be .csv, .yaml or .yml")
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        if reader.fieldnames is None or "name" not in reader.fieldnames:
+            raise ProfileError(
+                f"{shown}: the header must have a 'name' column (and optionally "
+                "from, have, done, hours_per_week, budget_usd, start)"
+            )
+        unknown = [c for c in reader.fieldnames if c not in _COLUMNS]
+        if unknown:
+            raise ProfileError(f"{shown}: unknown column(s): {', '.join(unknown)}")
+        # row numbers are the file's lines, the header being line 1
+        return [(i, dict(row)) for i, row in enumerate(reader, start=2)]
+    except csv.Error as err:
+        raise ProfileError(f"{shown}: malformed CSV: {err}") from err
+
+
+def read_cohort(catalog: Catalog, path: str | Path) -> tuple[list[Learner], list[RowProblem]]:
+    """Read a cohort file (CSV or YAML); return the learners and the rows that are bad."""
+    learners: list[Learner] = []
+    problems: list[RowProblem] = []
+    for row, data in _rows(Path(path)):
+        name = str(data.get("name") or "").strip()
+        try:
+            if "_bad" in data:
+                raise ProfileError("a learner must be a mapping of fields")
+            extra = sorted(set(data) - _COLUMNS - {"skills"})
+            if extra:
+                raise ProfileError(f"unknown field(s): {', '.join(extra)}")
+            if not name:
+                raise ProfileError("name is empty")
+            have = data.get("have") or data.get("skills") or {}
+            if isinstance(have, str):
+                have = _split(have)
+            done = data.get("done") or []
+            if isinstance(done, str):
+                done = _split(done)
+            base = build_profile(
+                catalog,
+                from_role=(str(data["from"]).strip() or None) if data.get("from") else None,
+                have=have,
+                done=done,
+            )
+            start_text = str(data.get("start") or "").strip()
+            start = dt.date.fromisoformat(start_text) if start_text else None
+            learners.append(
+                Learner(
+                    row,
+                    name,
+                    Profile(
+                        skills=base.skills,
+                        done=base.done,
+                        name=name,
+                        from_role=base.from_role,
+                        hours_per_week=_number(data.get("hours_per_week"), "hours_per_week"),
+                        budget_usd=_number(data.get("budget_usd"), "budget_usd"),
+                    ),
+                    start,
+                )
+            )
+        except ValueError as err:
+            problems.append(RowProblem(row, name, f"start: {err}"))
+        except PathPlannerError as err:
+            problems.append(RowProblem(row, name, str(err).replace("--have: ", "have: ")))
+    return learners, problems
+
+
+def build_curriculum(
+    catalog: Catalog,
+    target: str,
+    learners: Sequence[Learner],
+    constraints: Constraints | None = None,
+    hours_per_week: float | None = None,
+    start: dt.date | None = None,
+    on_learner: Callable[[Learner], None] | None = None,
+) -> Curriculum:
+    """Plan every learner, then build the cohort syllabus from the union of their routes."""
+    role = catalog.resolve_role(target)
+    hpw = hours_per_week or DEFAULT_HOURS_PER_WEEK
+    plans: list[tuple[Learner, Plan]] = []
+    problems: list[RowProblem] = []
+    for learner in learners:
+        try:
+            p = plan(
+                catalog,
+                role.id,
+                learner.profile,
+                constraints=constraints,
+                hours_per_week=learner.profile.hours_per_week or hpw,
+                start=learner.start or start,
+                explain=False,
+            )
+            plans.append((learner, p))
+        except PathPlannerError as err:
+            problems.append(RowProblem(learner.row, learner.name, str(err)))
+        if on_learner is not None:
+            on_learner(learner)
+    chosen: dict[str, int] = {}
+    for _, p in plans:
+        for step in p.steps:
+            chosen[step.resource] = chosen.get(step.resource, 0) + 1
+    # what every learner already has: the syllabus may assume it
+    common: dict[str, int] = {}
+    if plans:
+        skills = set.intersection(*(set(p.profile) for _, p in plans))
+        common = {s: min(p.profile[s] for _, p in plans) for s in sorted(skills)}
+    route = order(catalog, common, sorted(chosen))
+    state = dict(common)
+    entry: dict[str, int] = {}
+    for rid in route:
+        for s, lv in catalog.effective(rid).items():
+            if state.get(s, 0) < lv and lv > entry.get(s, 0):
+                entry[s] = lv
+        for s, lv in catalog.resources[rid].teaches.items():
+            state[s] = max(state.get(s, 0), lv)
+    weeks = schedule(catalog, route, hpw, start)
+    modules = []
+    for i, (rid, when) in enumerate(zip(route, weeks, strict=True), start=1):
+        res = catalog.resources[rid]
+        outcomes = [f"{catalog.skills[s].name} {lv}" for s, lv in sorted(res.teaches.items())]
+        grants = any(catalog.skills[s].category == "credential" for s in res.teaches)
+        modules.append(
+            Module(
+                i,
+                rid,
+                res.title,
+                res.provider,
+                res.url,
+                res.kind,
+                res.hours,
+                res.cost_usd,
+                when.start_week,
+                when.end_week,
+                outcomes,
+                res.kind in ("project", "certification") or grants,
+                chosen[rid],
+            )
+        )
+    return Curriculum(role.id, role.name, hpw, start, modules, entry, plans, problems)
+
+
+def _slug(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "learner"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def render_curriculum(
+    cur: Curriculum, catalog: Catalog, formats: Sequence[str], templates_dir: Path | None = None
+) -> dict[str, str]:
+    """Return every file of a curriculum as {relative path: content}, rendered in memory."""
+    from .render import make_environment, render_plan, render_template
+
+    files: dict[str, str] = {}
+    user = templates_dir
+    context = {
+        "cohort": {
+            "target": cur.target,
+            "target_name": cur.target_name,
+            "hours_per_week": cur.hours_per_week,
+            "start": cur.start.isoformat() if cur.start else None,
+            "weeks": max((m.end_week for m in cur.modules), default=0),
+            "total_hours": round(sum(m.hours for m in cur.modules), 2),
+            "total_cost_usd": round(sum(m.cost_usd for m in cur.modules), 2),
+            "learners": len(cur.plans),
+            "modules": [m.__dict__ for m in cur.modules],
+            "entry_requirements": [
+                f"{catalog.skills[s].name} {lv}" for s, lv in sorted(cur.entry_requirements.items())
+            ],
+        }
+    }
+    for fmt in formats:
+        if fmt == "csv":
+            out = io.StringIO()
+            w = csv.writer(out, lineterminator="\n")
+            w.writerow(
+                [
+                    "module",
+                    "start_week",
+                    "end_week",
+                    "resource",
+                    "title",
+                    "kind",
+                    "provider",
+                    "url",
+                    "hours",
+                    "cost_usd",
+                    "outcomes",
+                    "assessment",
+                    "learners",
+                ]
+            )
+            for m in cur.modules:
+                w.writerow(
+                    [
+                        m.number,
+                        m.start_week,
+                        m.end_week,
+                        m.resource,
+                        m.title,
+                        m.kind,
+                        m.provider,
+                        m.url or "",
+                        f"{m.hours:g}",
+                        f"{m.cost_usd:.2f}",
+                        "; ".join(m.outcomes),
+                        "yes" if m.assessment else "",
+                        m.learners,
+                    ]
+                )
+            files["syllabus.csv"] = out.getvalue()
+        else:
+            name = f"syllabus.{fmt}.j2"
+            mine = user is not None and (user / name).is_file()
+            env = make_environment(user if mine else None, sandboxed=mine)
+            files[f"syllabus.{fmt}"] = render_template(env, name, context)
+    taken: set[str] = set()
+    rows: list[tuple[int, list[Any]]] = []
+    for learner, p in cur.plans:
+        slug = _slug(learner.name, taken)
+        for fmt in formats:
+            files[f"learners/{slug}.{fmt}"] = render_plan(p, fmt, catalog, templates_dir=user)
+        end = p.end_date.isoformat() if p.end_date else ""
+        line = [
+            learner.row,
+            learner.name,
+            p.status,
+            f"{p.total_hours:g}",
+            f"{p.total_cost_usd:.2f}",
+            p.weeks,
+            end,
+            f"learners/{slug}.{formats[0]}",
+        ]
+        rows.append((learner.row, line))
+    for prob in cur.problems:
+        rows.append(
+            (prob.row, [prob.row, prob.name, f"skipped: {prob.message}", "", "", "", "", ""])
+        )
+    summary = io.StringIO()
+    w = csv.writer(summary, lineterminator="\n")
+    w.writerow(["row", "learner", "status", "hours", "cost_usd", "weeks", "finish_date", "file"])
+    w.writerows(line for _, line in sorted(rows, key=lambda r: r[0]))
+    files["summary.csv"] = summary.getvalue()
+    return files
+
+
+def write_files(out_dir: str | Path, files: dict[str, str], force: bool = False) -> list[Path]:
+    """Write rendered files atomically; refuse, before writing anything, to overwrite."""
+    from ._io import write_atomic
+
+    root = Path(out_dir)
+    targets = [root / rel for rel in sorted(files)]
+    existing = [t for t in targets if t.exists()]
+    if existing and not force:
+        more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
+        raise OutputError(f"{existing[0]}{more} already exist(s) (use --force to overwrite)")
+    for target in targets:
+        write_atomic(target, files[str(target.relative_to(root))], force=force)
+    return targets
