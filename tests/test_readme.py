@@ -1,16 +1,33 @@
-"""The README's examples run as written."""
+"""The README's examples run as written, and its shown outputs are the real ones."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from pathplanner.cli import cli
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def _tool() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "update_readme", ROOT / "tools" / "update_readme.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+TOOL = _tool()
+REGIONS = TOOL.regions(README)
 
 
 def test_python_example_runs() -> None:
@@ -28,10 +45,13 @@ def test_profile_example_is_valid(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize("fmt", ["text"])
-def test_first_example_matches_the_real_output(fmt: str) -> None:
-    shown = re.search(r"<summary>The whole output.*?```text\n(.*?)```", README, re.S)
-    assert shown is not None
-    result = CliRunner().invoke(cli, ["plan", "--from", "data-scientist", "--to", "ml-engineer"])
-    assert result.exit_code == 0
-    assert result.output == shown.group(1)
+def test_readme_shows_every_format() -> None:
+    shown = " ".join(spec for spec, _ in REGIONS)
+    for fmt in ("md", "csv", "ics", "json", "dot"):
+        assert f"--format {fmt}" in shown
+    assert "plan --from data-scientist --to ml-engineer" in REGIONS[0][0]
+
+
+@pytest.mark.parametrize(("spec", "shown"), REGIONS, ids=[s for s, _ in REGIONS])
+def test_shown_output_is_the_real_output(spec: str, shown: str) -> None:
+    assert shown == TOOL.output_for(spec), "run: python tools/update_readme.py"
