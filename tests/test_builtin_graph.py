@@ -149,3 +149,21 @@ def test_roles_reachable_from_nothing_with_proof(catalog: Any, role_id: str) -> 
     p = plan(catalog, role_id, explain=False)
     assert p.status == "optimal"
     assert p.steps
+
+
+# No free resource teaches data storytelling at an advanced level in the real world (as far as
+# we could confirm); it is taught by a paid book. Any other gap is a regression.
+NO_FREE_OR_SECOND_TEACHER = {("data-storytelling", 3)}
+
+
+def test_every_role_skill_has_two_teachers_one_free(catalog: Any) -> None:
+    need: dict[str, int] = {}
+    for role in catalog.roles.values():
+        for s, lv in {**role.requires.optional, **role.requires.essential}.items():
+            need[s] = max(need.get(s, 0), lv)
+    gaps = set()
+    for s, lv in need.items():
+        teachers = [r for r in catalog.providers(s, lv) if catalog.resources[r].active]
+        if len(teachers) < 2 or not any(catalog.resources[r].free for r in teachers):
+            gaps.add((s, lv))
+    assert gaps == NO_FREE_OR_SECOND_TEACHER
