@@ -245,3 +245,15 @@ def test_templates_dir_overrides_one_format(tmp_path: Path, mini: Any, mini_plan
     )
     # formats the directory does not override fall back to the built-in templates
     assert render_plan(mini_plan, "txt", mini, templates_dir=tmp_path).startswith("Study plan:")
+
+
+def test_attribution_lines_when_esco_or_onet_data_are_used(tmp_path: Path) -> None:
+    entries = mini_entries()
+    entries["skills"][1]["esco_uri"] = "http://data.europa.eu/esco/skill/example"
+    entries["skills"][1]["onet"] = "Python"
+    catalog = load_catalog([write_graph(tmp_path / "g", **entries)], builtin=False)
+    p = plan(catalog, "mle", from_role="analyst", start=dt.date(2027, 1, 4))
+    esco = "This product uses the ESCO classification of the European Commission."
+    for fmt in ("txt", "md", "html", "json"):
+        assert esco in render_plan(p, fmt, catalog), fmt
+        assert "NET OnLine by the U.S. Department of Labor" in render_plan(p, fmt, catalog), fmt

@@ -13,7 +13,22 @@ from .models import Resource, Role, Skill
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Catalog", "check_catalog", "closure", "effective_requirements"]
+__all__ = [
+    "ESCO_ATTRIBUTION",
+    "ONET_ATTRIBUTION",
+    "Catalog",
+    "check_catalog",
+    "closure",
+    "effective_requirements",
+]
+
+# Required by the data's licences wherever output is built from them.
+ESCO_ATTRIBUTION = "This product uses the ESCO classification of the European Commission."
+ONET_ATTRIBUTION = (
+    "This product includes information from O*NET OnLine by the U.S. Department of Labor, "
+    "Employment and Training Administration (USDOL/ETA), used under the CC BY 4.0 license; "
+    "O*NET is a trademark of USDOL/ETA."
+)
 
 
 def _merge_max(target: dict[str, int], source: Mapping[str, int]) -> None:
@@ -76,6 +91,16 @@ class Catalog:
         for rid, res in self.resources.items():
             rindex.add(rid, [res.title, *([res.exam_code] if res.exam_code else [])])
         self._names["resource"] = rindex
+        if any(sk.esco_uri for sk in self.skills.values()) or any(
+            r.esco_uri for r in self.roles.values()
+        ):
+            self._attribute(ESCO_ATTRIBUTION)
+        if any(sk.onet for sk in self.skills.values()):
+            self._attribute(ONET_ATTRIBUTION)
+
+    def _attribute(self, line: str) -> None:
+        if line not in self.attributions:
+            self.attributions.append(line)
 
     # -- queries -------------------------------------------------------------------------
 

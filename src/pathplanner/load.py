@@ -104,8 +104,18 @@ def _read_file(raw: bytes, shown: str) -> tuple[list[tuple[str, Any]], list[Prob
     return out, problems
 
 
+def _code_digest() -> bytes:
+    """Return a digest of the package's own code: a cached catalog is only as good as it."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
 def _fingerprint(dirs: Sequence[Path]) -> tuple[str, list[tuple[Path, str, bytes]]]:
     digest = hashlib.sha256(f"pathplanner {__version__}\n".encode())
+    digest.update(_code_digest())
     files: list[tuple[Path, str, bytes]] = []
     for root in dirs:
         digest.update(f"dir {root.resolve()}\n".encode())
