@@ -209,3 +209,13 @@ def test_cache_is_rebuilt_when_a_file_changes(
     changed = load_catalog([mini_dir], builtin=False)
     assert changed.resources["py-free"].hours == 99
     assert len(list((tmp_path / "cache").glob("catalog-*.pickle"))) == 2
+
+
+def test_unknown_category_suggests(tmp_path: Path) -> None:
+    entries = mini_entries()
+    entries["skills"][0]["category"] = "software-enginering"
+    lines = problems_of(write_graph(tmp_path / "g", **entries))
+    assert lines == [
+        f"{tmp_path}/g/skills.yaml: linux: category: unknown category 'software-enginering' — "
+        "did you mean 'software-engineering'?"
+    ]

@@ -798,6 +798,74 @@ def curriculum(
         raise click.ClickException(f"{len(cur.problems)} bad row(s) in {cohort} (--strict)")
 
 
+@cli.group(name="import")
+def import_() -> None:
+    """Import a skills taxonomy into a graph directory.
+
+    \b
+    Examples:
+      pathplanner import esco ../shared/data/esco-v1.1.1 --out esco-graph/
+    """
+
+
+@import_.command(name="esco")
+@click.argument("esco_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Graph directory to write.",
+)
+@click.option(
+    "--no-link",
+    is_flag=True,
+    help="Do not tie ESCO skills to the built-in graph's skills (by esco_uri).",
+)
+@click.option("--force", is_flag=True, help="Write into a non-empty --out.")
+@click.option(
+    "--strict", is_flag=True, help="A relation to an unknown URI is an error, not a warning."
+)
+def import_esco_cmd(
+    esco_dir: Path, out_dir: Path, no_link: bool, force: bool, strict: bool
+) -> None:
+    """Convert the official ESCO CSV export into a pathplanner graph directory.
+
+    Occupations become roles, skills and knowledge become skills (every requirement level 1:
+    ESCO has no levels), and each skill gets a self-study placeholder resource. Plan with
+    the result through --graph.
+
+    \b
+    Examples:
+      pathplanner import esco ../shared/data/esco-v1.1.1 --out esco-graph/
+      pathplanner plan --graph esco-graph/ --from "data analyst" --to "data scientist"
+    """
+    import time
+
+    from .esco import import_esco
+
+    curated: dict[str, str] = {}
+    if not no_link:
+        catalog = _catalog(())
+        curated = {s.esco_uri: s.id for s in catalog.skills.values() if s.esco_uri}
+    started = time.perf_counter()
+
+    def step(msg: str) -> None:
+        click.echo(f"  {msg}...", err=True)
+
+    report = import_esco(esco_dir, out_dir, curated, force=force, on_step=step, strict=strict)
+    for warning in report.warnings[:20]:
+        click.echo(f"warning: {warning}", err=True)
+    if len(report.warnings) > 20:
+        click.echo(f"warning: ... and {len(report.warnings) - 20} more", err=True)
+    click.echo(
+        f"wrote {out_dir}: {report.roles} roles, {report.skills} skills "
+        f"(+{report.linked} tied to built-in skills), {report.placeholders} placeholder "
+        f"resources, {report.prerequisites} prerequisites ({report.cycles_broken} cyclic "
+        f"relations dropped) in {time.perf_counter() - started:.1f} s"
+    )
+
+
 @cli.command()
 @_graph_option
 @click.argument("role_a")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ._names import NameIndex, nearest
 from .errors import Problem, UnknownNameError
-from .models import Resource, Role, Skill
+from .models import CATEGORIES, Resource, Role, Skill
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -272,6 +272,17 @@ def check_catalog(catalog: Catalog) -> list[Problem]:
             )
 
     for sid, skill in skills.items():
+        if skill.category not in CATEGORIES and not skill.category.startswith("esco-"):
+            hint = nearest(skill.category, CATEGORIES)
+            problems.append(
+                Problem(
+                    catalog.file_of("skill", sid),
+                    sid,
+                    "category",
+                    f"unknown category '{skill.category}'"
+                    + (f" — did you mean '{hint[0]}'?" if hint else ""),
+                )
+            )
         for lvl, spec in sorted(skill.levels.items()):
             for pre, pre_lvl in spec.requires.items():
                 ref("skill", sid, f"levels.{lvl}.requires.{pre}", pre, pre_lvl)

@@ -28,23 +28,8 @@ CATEGORIES = (
     "credential",
     "esco",
 )
-Category = Literal[
-    "math-stats",
-    "programming",
-    "data",
-    "databases",
-    "visualization",
-    "ml",
-    "deep-learning",
-    "software-engineering",
-    "mlops",
-    "cloud",
-    "big-data",
-    "business-communication",
-    "research",
-    "credential",
-    "esco",
-]
+# The built-in graph uses CATEGORIES; an imported taxonomy (ESCO) brings its own kebab-case ones.
+Category = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 ResourceKind = Literal[
     "course",
     "specialization",

@@ -263,11 +263,6 @@ def _assemble(
 
     state = dict(start_state)
     steps: list[Step] = []
-    milestones: list[Milestone] = []
-    reached = {
-        rid for rid, r in catalog.roles.items() if not problem.unmet(r.requires.essential, state)
-    }
-    milestones.extend(Milestone(0, rid, catalog.roles[rid].name) for rid in sorted(reached))
     for i, (rid, when) in enumerate(zip(ordered, timing, strict=True), start=1):
         res = catalog.resources[rid]
         before = dict(state)
@@ -301,10 +296,7 @@ def _assemble(
                 alternatives=alternatives,
             )
         )
-        for role_id2, r in catalog.roles.items():
-            if role_id2 not in reached and not problem.unmet(r.requires.essential, state):
-                reached.add(role_id2)
-                milestones.append(Milestone(i, role_id2, r.name))
+    milestones = _milestones(catalog, start_state, ordered)
     role = catalog.roles[role_id]
     return Plan(
         target=role.id,
@@ -325,6 +317,41 @@ def _assemble(
         learner=profile.name,
         attributions=list(catalog.attributions),
     )
+
+
+def _milestones(
+    catalog: Catalog, start: Mapping[str, int], ordered: Sequence[str]
+) -> list[Milestone]:
+    """Return, for every role, the first step after which its essential requirements hold.
+
+    Linear in the roles' requirements: for each (skill, level) the step that first reaches
+    it is looked up, and a role is met at the latest of its requirements' steps.
+    """
+    reached_at: dict[str, list[int]] = {}  # skill -> step first reaching level 1, 2, 3
+    state = dict(start)
+    for i, rid in enumerate(ordered, start=1):
+        for s, lv in catalog.resources[rid].teaches.items():
+            have = state.get(s, 0)
+            if lv > have:
+                steps = reached_at.setdefault(s, [])
+                steps.extend([i] * (lv - max(have, len(steps))))
+                state[s] = lv
+    out: list[Milestone] = []
+    for rid, role in catalog.roles.items():
+        when = 0
+        for s, lv in role.requires.essential.items():
+            if start.get(s, 0) >= lv:
+                continue
+            steps = reached_at.get(s, [])
+            got = start.get(s, 0)
+            index = lv - got - 1  # steps[k] reaches level got + k + 1
+            if index >= len(steps):
+                when = -1
+                break
+            when = max(when, steps[index])
+        if when >= 0:
+            out.append(Milestone(when, rid, role.name))
+    return sorted(out, key=lambda m: (m.after_step, m.role))
 
 
 def _served(
