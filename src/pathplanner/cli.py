@@ -866,6 +866,97 @@ def import_esco_cmd(
     )
 
 
+@cli.command(name="plan-many")
+@_graph_option
+@click.option(
+    "--profiles",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Learners: CSV (name,from,have,done,...) or YAML, as for curriculum.",
+)
+@click.option("--to", "target", metavar="ROLE", help="Plan every learner to this role.")
+@click.option("--all-roles", is_flag=True, help="Plan every learner to every role.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: one per core).",
+)
+@click.option("--summary", is_flag=True, help="Totals only, not the whole plan, in each line.")
+@_constraint_options
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the JSON lines to FILE.",
+)
+@click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
+def plan_many_cmd(
+    graphs: tuple[Path, ...],
+    profiles: Path,
+    target: str | None,
+    all_roles: bool,
+    workers: int | None,
+    summary: bool,
+    output: Path | None,
+    force: bool,
+    **kw: Any,
+) -> None:
+    """Plan many learners at once, in parallel; one JSON line per plan, as plans finish.
+
+    A plan that fails is reported in its own line ("status": "error") and the rest go on.
+
+    \b
+    Examples:
+      pathplanner plan-many --profiles cohort.csv --to ml-engineer > plans.jsonl
+      pathplanner plan-many --profiles learners.yaml --all-roles --summary --workers 2 -o all.jsonl
+    """
+    import json
+
+    from .batch import Task, plan_many
+    from .curriculum import read_cohort
+
+    if bool(target) == all_roles:
+        raise click.UsageError("give exactly one of --to ROLE and --all-roles")
+    catalog = _catalog(graphs)  # validates and caches the graph before the workers start
+    learners, problems = read_cohort(catalog, profiles)
+    for prob in problems:
+        click.echo(f"skipped: {profiles}: {prob}", err=True)
+    roles = list(catalog.roles) if all_roles else [catalog.resolve("role", target or "")]
+    tasks = [Task(x.name, x.profile, r, x.row) for x in learners for r in roles]
+    constraints = _constraints(catalog, kw)
+    if output is not None and output.exists() and not force:
+        raise click.ClickException(f"{output}: already exists (use --force to overwrite)")
+    sink = None
+    tmp = None
+    if output is not None:
+        tmp = output.with_name(f".{output.name}.part")
+        sink = tmp.open("w", encoding="utf-8")
+    try:
+        results = plan_many(
+            tasks,
+            graphs,
+            builtin=not _no_builtin(),
+            constraints=constraints,
+            workers=workers,
+            summary=summary,
+        )
+        with click.progressbar(length=len(tasks), label="Planning", file=sys.stderr) as bar:
+            for line in results:
+                text = json.dumps(line, ensure_ascii=False, separators=(",", ":"))
+                if sink is not None:
+                    sink.write(text + "\n")
+                else:
+                    click.echo(text)
+                bar.update(1)
+    finally:
+        if sink is not None and tmp is not None:
+            sink.close()
+    if tmp is not None and output is not None:
+        os.replace(tmp, output)
+        click.echo(f"wrote {len(tasks)} plan lines to {output}", err=True)
+
+
 @cli.command()
 @_graph_option
 @click.argument("role_a")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._names import NameIndex, nearest
 from .errors import Problem, UnknownNameError
@@ -68,6 +68,12 @@ class Catalog:
     _eff: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
     _providers: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
     _names: dict[str, NameIndex] = field(default_factory=dict, repr=False)
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["memo"] = {}  # per-process results are not worth caching on disk
+        return state
 
     def __post_init__(self) -> None:
         self.skills = dict(sorted(self.skills.items()))

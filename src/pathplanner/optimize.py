@@ -133,15 +133,7 @@ def make_problem(
         raise PlanningError(f"unknown objective '{c.objective}' (use hours, cost or balanced)")
     if c.hourly_rate <= 0:
         raise PlanningError("--hourly-rate must be greater than 0")
-    done_set = set(done)
-    excluded: dict[str, str] = {}
-    allowed: list[str] = []
-    for rid in catalog.resources:
-        why = _exclusion(catalog, rid, c, done_set)
-        if why is None:
-            allowed.append(rid)
-        else:
-            excluded[rid] = why
+    excluded, allowed, state, takeable = _base(catalog, start, c, done)
     for rid in c.include:
         if rid in excluded:
             raise PlanningError(f"--include '{rid}' contradicts the other options: {excluded[rid]}")
@@ -187,6 +179,40 @@ def make_problem(
                     queue.append(s)
     problem.candidates = sorted(relevant)
     return problem
+
+
+def _base(
+    catalog: Catalog, start: Mapping[str, int], c: Constraints, done: Sequence[str]
+) -> tuple[dict[str, str], list[str], dict[str, int], list[str]]:
+    """Return what depends on the start and the filters only: exclusions and the closure.
+
+    Memoized on the catalog, so planning many targets from one profile does this once.
+    """
+    key = (
+        tuple(sorted(start.items())),
+        tuple(sorted(done)),
+        c.free_only,
+        tuple(sorted(c.exclude_providers)),
+        tuple(sorted(c.exclude_kinds)),
+        tuple(sorted(c.exclude_ids)),
+    )
+    memo = catalog.memo
+    if key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+    done_set = set(done)
+    excluded: dict[str, str] = {}
+    allowed: list[str] = []
+    for rid in catalog.resources:
+        why = _exclusion(catalog, rid, c, done_set)
+        if why is None:
+            allowed.append(rid)
+        else:
+            excluded[rid] = why
+    state, takeable = closure(catalog, start, allowed)
+    if len(memo) >= 16:
+        memo.pop(next(iter(memo)))
+    memo[key] = (excluded, allowed, state, takeable)
+    return memo[key]  # type: ignore[no-any-return]
 
 
 def _why_unreachable(
