@@ -241,10 +241,13 @@ def _find_cycle(catalog: Catalog) -> list[str] | None:
     import networkx as nx
 
     g = catalog.to_networkx()
-    try:
-        edges = nx.find_cycle(g)
-    except nx.NetworkXNoCycle:
+    if nx.is_directed_acyclic_graph(g):  # linear; find_cycle alone is slow on large graphs
         return None
+    # print a cycle from the first strongly connected component with more than one node
+    component = min(
+        (c for c in nx.strongly_connected_components(g) if len(c) > 1), key=lambda c: min(c)
+    )
+    edges = nx.find_cycle(g.subgraph(component), source=min(component))
     path: list[str] = []
     for node, _ in edges:
         path.append(f"{node[1]}:{node[2]}" if node[0] == "skill" else f"[{node[1]}]")
