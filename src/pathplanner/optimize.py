@@ -8,6 +8,7 @@ what the MILP encodes; `schedule` then finds the order.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -137,7 +138,6 @@ def make_problem(
     for rid in c.include:
         if rid in excluded:
             raise PlanningError(f"--include '{rid}' contradicts the other options: {excluded[rid]}")
-    state, takeable = closure(catalog, start, allowed)
     taken = set(takeable)
     for rid in c.include:
         if rid not in taken:
@@ -151,27 +151,35 @@ def make_problem(
     if unreached:
         raise InfeasibleError(_why_unreachable(problem, unreached, state))
 
-    # keep only resources that teach something new and lie on a path to the goal
-    useful = [
-        rid
-        for rid in takeable
-        if rid in c.include
-        or any(start.get(s, 0) < lv for s, lv in catalog.resources[rid].teaches.items())
-    ]
+    # Keep only resources that teach something new, lie on a path to the goal, and can pay
+    # for themselves: a resource whose weight is at least the standalone cost bound `u` of
+    # the needed levels it teaches can be swapped for those standalone routes at no loss, so
+    # leaving it out keeps the optimal value (tests compare against brute force).
+    u = _standalone(problem, takeable)
     need: dict[str, int] = dict(problem.unmet(goal, start))
     for rid in c.include:
         for s, lv in problem.unmet(catalog.effective(rid), start).items():
             need[s] = max(need.get(s, 0), lv)
-    useful_set = set(useful)
+    takeable_set = set(takeable)
     relevant: set[str] = set(c.include)
-    # worklist: a resource is relevant when it raises a needed skill; its own needs join in
+
+    def pays(rid: str) -> bool:
+        bound = 0.0
+        for s, lv in catalog.resources[rid].teaches.items():
+            have, want = start.get(s, 0), need.get(s, 0)
+            if lv > have and want > have:
+                bound += u.get((s, min(lv, want)), math.inf)
+        return problem.weight(rid) <= bound + _EPS
+
     queue = sorted(need)
     queue.extend(s for rid in c.include for s in catalog.effective(rid))
     while queue:
         skill = queue.pop()
         for lvl, rid in catalog.teachers(skill):
-            if rid in relevant or rid not in useful_set or lvl <= start.get(skill, 0):
+            if rid in relevant or rid not in takeable_set or lvl <= start.get(skill, 0):
                 continue
+            if not pays(rid):
+                continue  # re-examined if the need for another skill it teaches grows
             relevant.add(rid)
             for s, lv in problem.unmet(catalog.effective(rid), start).items():
                 if lv > need.get(s, 0):
@@ -213,6 +221,54 @@ def _base(
         memo.pop(next(iter(memo)))
     memo[key] = (excluded, allowed, state, takeable)
     return memo[key]  # type: ignore[no-any-return]
+
+
+def _standalone(problem: Problem, takeable: Sequence[str]) -> dict[tuple[str, int], float]:
+    """Return, per (skill, level), an upper bound on the cost of reaching it on its own.
+
+    u(s, l) = min over providers p of weight(p) + the sum of u over p's unmet needs: taking p
+    after standalone routes to its needs reaches (s, l) for at most that. Computed once per
+    start, filters and objective (Knuth's generalisation of Dijkstra; weights are >= 0).
+    """
+    catalog, c, start = problem.catalog, problem.constraints, problem.start
+    key = ("u", tuple(sorted(start.items())), c.objective, c.hourly_rate, tuple(sorted(takeable)))
+    memo = catalog.memo
+    if key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+    u: dict[tuple[str, int], float] = {}
+    waiting: dict[tuple[str, int], list[str]] = {}
+    left: dict[str, int] = {}
+    heap: list[tuple[float, str, int]] = []
+
+    def offer(rid: str) -> None:
+        needs = problem.unmet(catalog.effective(rid), start)
+        value = problem.weight(rid) + sum(u[(s, lv)] for s, lv in needs.items())
+        for s, top in catalog.resources[rid].teaches.items():
+            for lv in range(catalog.effective(rid).get(s, 0) + 1, top + 1):
+                if lv > start.get(s, 0):
+                    heapq.heappush(heap, (value, s, lv))
+
+    for rid in takeable:
+        needs = problem.unmet(catalog.effective(rid), start)
+        if not needs:
+            offer(rid)
+            continue
+        left[rid] = len(needs)
+        for s, lv in needs.items():
+            waiting.setdefault((s, lv), []).append(rid)
+    while heap:
+        value, s, lv = heapq.heappop(heap)
+        if (s, lv) in u:
+            continue
+        u[(s, lv)] = value
+        for rid in waiting.pop((s, lv), []):
+            left[rid] -= 1
+            if left[rid] == 0:
+                offer(rid)
+    if len(memo) >= 16:
+        memo.pop(next(iter(memo)))
+    memo[key] = u
+    return u
 
 
 def _why_unreachable(
@@ -334,36 +390,67 @@ def greedy(problem: Problem) -> list[str]:
         return want
 
     want = relevance()  # computed once: the state only grows, so it stays a superset
-    needs = {rid: list(catalog.effective(rid).items()) for rid in pool}
+    weight = {rid: problem.weight(rid) for rid in pool}
     gains = {
         rid: [(s, lv) for s, lv in catalog.resources[rid].teaches.items() if s in want]
         for rid in pool
     }
-    pending = set(pool)
-    ready: list[str] = []
-    while problem.unmet(target, state):
-        for rid in sorted(pending):  # once takeable, always takeable: the state only grows
-            if all(state.get(s, 0) >= lv for s, lv in needs[rid]):
-                pending.discard(rid)
-                ready.append(rid)
-        best: tuple[float, str] | None = None
-        for rid in ready:
-            gain = 0
-            for s, lv in gains[rid]:
-                have = state.get(s, 0)
-                if lv > have and want[s] > have:
-                    gain += min(lv, want[s]) - have
-            if gain == 0:
+
+    def gain_of(rid: str) -> int:
+        total = 0
+        for s, lv in gains[rid]:
+            have = state.get(s, 0)
+            if lv > have and want[s] > have:
+                total += min(lv, want[s]) - have
+        return total
+
+    # Lazy greedy: a resource's value only worsens as the state grows, so a heap of stale
+    # scores is re-checked only at its top. Takeability is tracked per missing skill.
+    heap: list[tuple[float, str]] = []
+
+    def offer(rid: str) -> None:
+        g = gain_of(rid)
+        if g > 0:
+            heapq.heappush(heap, ((weight[rid] + _EPS) / g, rid))
+
+    missing: dict[str, int] = {}
+    waiting: dict[str, list[str]] = {}
+    for rid in pool:
+        lacking = [s for s, lv in catalog.effective(rid).items() if state.get(s, 0) < lv]
+        if lacking:
+            missing[rid] = len(lacking)
+            for s in lacking:
+                waiting.setdefault(s, []).append(rid)
+        else:
+            offer(rid)
+    taken: set[str] = set()
+    while heap and problem.unmet(target, state):
+        _score, rid = heapq.heappop(heap)
+        if rid in taken:
+            continue
+        g = gain_of(rid)
+        if g == 0:
+            continue
+        fresh = (weight[rid] + _EPS) / g
+        if heap and (fresh, rid) > heap[0]:
+            heapq.heappush(heap, (fresh, rid))
+            continue
+        taken.add(rid)
+        chosen.append(rid)
+        for s, lv in catalog.resources[rid].teaches.items():
+            if lv <= state.get(s, 0):
                 continue
-            score = (problem.weight(rid) + _EPS) / gain
-            if best is None or (score, rid) < best:
-                best = (score, rid)
-        if best is None:
-            break
-        chosen.append(best[1])
-        ready.remove(best[1])
-        for s, lv in catalog.resources[best[1]].teaches.items():
-            state[s] = max(state.get(s, 0), lv)
+            state[s] = lv
+            still: list[str] = []
+            for other in waiting.pop(s, []):
+                if state[s] < catalog.effective(other)[s]:
+                    still.append(other)
+                else:
+                    missing[other] -= 1
+                    if missing[other] == 0:
+                        offer(other)
+            if still:
+                waiting[s] = still
     chosen.extend(r for r in problem.constraints.include if r not in chosen)
     if not _valid_set(problem, set(chosen)):
         raise InfeasibleError("the greedy heuristic found no plan; try --solver milp")
@@ -487,8 +574,8 @@ def _why_limits(problem: Problem) -> str:
         include=c.include,
         time_limit=c.time_limit,
     )
-    cheapest = _solve_milp(_with(problem, replace(free, objective="cost")), None)
-    shortest = _solve_milp(_with(problem, replace(free, objective="hours")), None)
+    cheapest = _solve_milp(rebuild(problem, replace(free, objective="cost")), None)
+    shortest = _solve_milp(rebuild(problem, replace(free, objective="hours")), None)
     if c.budget_usd is not None and cheapest.objective_value > c.budget_usd + _EPS:
         return (
             f"no plan fits the budget: the cheapest plan costs ${cheapest.objective_value:,.2f}, "
@@ -508,16 +595,10 @@ def _why_limits(problem: Problem) -> str:
     )
 
 
-def _with(problem: Problem, constraints: Constraints) -> Problem:
-    return Problem(
-        problem.catalog,
-        problem.start,
-        problem.goal,
-        constraints,
-        problem.allowed,
-        problem.candidates,
-        problem.excluded,
-    )
+def rebuild(problem: Problem, constraints: Constraints) -> Problem:
+    """Return the same request under other constraints (candidates depend on them)."""
+    done = [r for r, why in problem.excluded.items() if why == "already done"]
+    return make_problem(problem.catalog, problem.start, problem.goal, constraints, done=done)
 
 
 def solve(problem: Problem, quick: bool = False) -> Selection:

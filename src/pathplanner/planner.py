@@ -10,7 +10,7 @@ from typing import Any
 from .errors import InfeasibleError, PlanningError
 from .gap import Gap, compute_gap
 from .graph import Catalog
-from .optimize import Constraints, Problem, Selection, make_problem, replay, solve
+from .optimize import Constraints, Problem, Selection, make_problem, rebuild, replay, solve
 from .profile import Profile, build_profile
 from .schedule import dependencies, order, schedule
 
@@ -417,7 +417,7 @@ def _alternatives(
                 exclude_ids=(rid,),
                 time_limit=min(problem.constraints.time_limit, 2.0),
             )
-            other = solve(_reproblem(problem, forced), quick=True)
+            other = solve(rebuild(problem, forced), quick=True)
             delta = other.objective_value - selection.objective_value
         except (InfeasibleError, PlanningError):
             reason = f"{head} but cannot replace it under these constraints"
@@ -438,8 +438,3 @@ def _alternatives(
             )
         out.append(Alternative(alt, res.title, text, delta))
     return out
-
-
-def _reproblem(problem: Problem, constraints: Constraints) -> Problem:
-    done = [r for r, why in problem.excluded.items() if why == "already done"]
-    return make_problem(problem.catalog, problem.start, problem.goal, constraints, done=done)
