@@ -53,13 +53,32 @@ def main() -> None:
     esco_dir, synth_dir = a.work / "esco-graph", a.work / "synthetic"
 
     t_import = run([*exe, "import", "esco", str(a.esco), "--out", str(esco_dir)], env)
-    t_synth = run([sys.executable, str(HERE / "synthetic.py"), str(esco_dir), str(synth_dir),
-                   "--courses", str(a.courses)], env)
+    t_synth = run(
+        [
+            sys.executable,
+            str(HERE / "synthetic.py"),
+            str(esco_dir),
+            str(synth_dir),
+            "--courses",
+            str(a.courses),
+        ],
+        env,
+    )
     graphs = [str(esco_dir), str(synth_dir)]
-    load = [sys.executable, "-c",
-            f"from pathplanner.load import load_catalog; load_catalog({graphs!r})"]
-    t_cold = run(load, env)
-    t_warm = statistics.median(run(load, env) for _ in range(5))
+    load = [
+        sys.executable,
+        "-c",
+        "import time; t = time.perf_counter(); from pathplanner.load import load_catalog; "
+        f"load_catalog({graphs!r}); print(time.perf_counter() - t)",
+    ]
+
+    def inner(cmd: list[str]) -> float:
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
+        return float(out.strip().splitlines()[-1])
+
+    t_cold = inner(load)
+    t_warm = statistics.median(inner(load) for _ in range(5))
+    t_warm_process = statistics.median(run(load, env) for _ in range(5))
 
     from pathplanner.batch import Task, plan_many
     from pathplanner.errors import PlanningError
@@ -76,7 +95,9 @@ def main() -> None:
     for rid in occupations:
         t = time.perf_counter()
         try:
-            sel = solve(make_problem(catalog, profile.skills, catalog.roles[rid].goal(), Constraints()))
+            sel = solve(
+                make_problem(catalog, profile.skills, catalog.roles[rid].goal(), Constraints())
+            )
             statuses[sel.status] = statuses.get(sel.status, 0) + 1
         except PlanningError:
             statuses["infeasible"] = statuses.get("infeasible", 0) + 1
@@ -91,16 +112,27 @@ def main() -> None:
         rates[workers] = n / (time.perf_counter() - t)
 
     print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    print(f"Graph: {len(catalog.skills)} skills, {len(catalog.resources)} resources "
-          f"({a.courses} synthetic), {len(catalog.roles)} roles ({len(occupations)} ESCO occupations)")
+    print(
+        f"Graph: {len(catalog.skills)} skills, {len(catalog.resources)} resources "
+        f"({a.courses} synthetic), {len(catalog.roles)} roles ({len(occupations)} ESCO occupations)"
+    )
     print()
     print("| measure | result | target |")
     print("|---|---|---|")
-    print(f"| ESCO import (`pathplanner import esco`, whole CLI call) | {t_import:.1f} s | < 20 s |")
+    print(
+        f"| ESCO import (`pathplanner import esco`, whole CLI call) | {t_import:.1f} s | < 20 s |"
+    )
     print(f"| synthetic catalogue generation ({a.courses} courses) | {t_synth:.1f} s | |")
-    print(f"| cold load: parse + validate + cache write, new process | {t_cold:.1f} s | |")
-    print(f"| warm load from cache, new process incl. imports (median of 5) | {t_warm:.2f} s | < 1 s |")
-    print(f"| plan latency over {len(occupations)} occupations, p50 | {pct(latencies, 50):.0f} ms | |")
+    print(f"| cold load: imports + parse + validate + cache write | {t_cold:.1f} s | |")
+    print(
+        f"| warm load from cache: imports + load, in a new process (median of 5) | {t_warm:.2f} s | < 1 s |"
+    )
+    print(
+        f"| the same, whole process incl. interpreter start and exit | {t_warm_process:.2f} s | |"
+    )
+    print(
+        f"| plan latency over {len(occupations)} occupations, p50 | {pct(latencies, 50):.0f} ms | |"
+    )
     print(f"| plan latency, p95 | {pct(latencies, 95):.0f} ms | < 200 ms |")
     print(f"| plan latency, max | {max(latencies):.0f} ms | |")
     print(f"| all occupations planned, one process | {t_all:.1f} s | < 120 s |")

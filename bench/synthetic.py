@@ -99,7 +99,9 @@ def generate(graph: Path, out: Path, courses: int, seed: int) -> int:
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     for j in range(0, len(entries), 5000):
         path = out / "resources" / f"synthetic-{j // 5000 + 1:02d}.yaml"
-        path.write_text(yaml.dump({"resources": entries[j : j + 5000]}, Dumper=dumper, sort_keys=False))
+        path.write_text(
+            yaml.dump({"resources": entries[j : j + 5000]}, Dumper=dumper, sort_keys=False)
+        )
     return len(entries)
 
 

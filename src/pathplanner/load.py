@@ -211,13 +211,14 @@ def load_catalog(extra: Sequence[str | Path] = (), builtin: bool = True) -> Cata
     cached = cache / f"catalog-{key}.pickle" if cache else None
     if cached is not None and cached.is_file():
         try:
-            with cached.open("rb") as fh:
-                catalog = pickle.load(fh)
+            with cached.open("rb") as fh, _no_gc():
+                catalog = pickle.load(fh)  # our own cache file
             if isinstance(catalog, Catalog):
                 return catalog
-        except Exception:
+        except Exception:  # a stale or torn cache is rebuilt
             pass
-    catalog, problems = _build(dirs, files)
+    with _no_gc():
+        catalog, problems = _build(dirs, files)
     if catalog is None:
         raise GraphError(sorted(problems))
     if cached is not None:

@@ -332,14 +332,47 @@ def _valid_set(problem: Problem, chosen: set[str]) -> bool:
 
 
 def _prune(problem: Problem, chosen: list[str]) -> list[str]:
-    """Drop resources the plan does not need, most expensive first (stable)."""
+    """Drop resources the plan does not need, most expensive first (stable).
+
+    Removing a resource can only break needs on the skills it teaches, so only those
+    consumers (the goal, or other kept resources) are checked for another provider.
+    """
+    catalog = problem.catalog
+    start = problem.start
     keep = set(chosen)
+    consumers: dict[str, list[tuple[str | None, int]]] = {}
+    for s, lv in problem.goal.items():
+        if start.get(s, 0) < lv:
+            consumers.setdefault(s, []).append((None, lv))
+    teachers: dict[str, list[str]] = {}
+    for rid in chosen:
+        for s, lv in catalog.effective(rid).items():
+            if start.get(s, 0) < lv:
+                consumers.setdefault(s, []).append((rid, lv))
+        for s in catalog.resources[rid].teaches:
+            teachers.setdefault(s, []).append(rid)
+
+    def provides(p: str, s: str, lv: int) -> bool:
+        return catalog.resources[p].teaches.get(s, 0) >= lv and catalog.effective(p).get(s, 0) < lv
+
     for rid in sorted(chosen, key=lambda r: (-problem.weight(r), r)):
         if rid in problem.constraints.include:
             continue
-        trial = keep - {rid}
-        if _valid_set(problem, trial):
-            keep = trial
+        needed = False
+        for s in catalog.resources[rid].teaches:
+            for consumer, lv in consumers.get(s, []):
+                if consumer == rid or (consumer is not None and consumer not in keep):
+                    continue
+                if not any(
+                    p not in (rid, consumer) and p in keep and provides(p, s, lv)
+                    for p in teachers.get(s, [])
+                ):
+                    needed = True
+                    break
+            if needed:
+                break
+        if not needed:
+            keep.discard(rid)
     return sorted(keep)
 
 
