@@ -189,6 +189,48 @@ class Catalog:
         return g
 
 
+class Frontier:
+    """A learner's state as resources are taken, and which resources have become takeable.
+
+    Each resource waits on the skills it still lacks; raising a skill releases the ones that
+    lacked only that. Both the reachability closure and the greedy heuristic walk this way.
+    """
+
+    def __init__(self, catalog: Catalog, start: Mapping[str, int], pool: Iterable[str]) -> None:
+        self.catalog = catalog
+        self.state = dict(start)
+        self._missing: dict[str, int] = {}
+        self._waiting: dict[str, list[str]] = {}
+        self.ready: list[str] = []  # takeable on arrival, in pool order
+        for rid in pool:
+            lacking = [s for s, lv in catalog.effective(rid).items() if self.state.get(s, 0) < lv]
+            if lacking:
+                self._missing[rid] = len(lacking)
+                for s in lacking:
+                    self._waiting.setdefault(s, []).append(rid)
+            else:
+                self.ready.append(rid)
+
+    def take(self, rid: str) -> list[str]:
+        """Learn what rid teaches; return the resources that just became takeable."""
+        released: list[str] = []
+        for sid, lvl in self.catalog.resources[rid].teaches.items():
+            if lvl <= self.state.get(sid, 0):
+                continue
+            self.state[sid] = lvl
+            still: list[str] = []
+            for other in self._waiting.pop(sid, []):
+                if lvl < self.catalog.effective(other)[sid]:
+                    still.append(other)  # raised, but not far enough yet
+                    continue
+                self._missing[other] -= 1
+                if self._missing[other] == 0:
+                    released.append(other)
+            if still:
+                self._waiting[sid] = still
+        return released
+
+
 def closure(
     catalog: Catalog,
     start: Mapping[str, int],
@@ -199,42 +241,16 @@ def closure(
     A resource is takeable when its effective requirements are met; taking it adds what it
     teaches. This is the monotone fixpoint: any order of taking them reaches the same state.
     """
-    state = dict(start)
-    pool = sorted(allowed) if allowed is not None else list(catalog.resources)
-    waiting: dict[str, list[str]] = {}
-    ready: list[str] = []
-
-    def unmet(rid: str) -> list[str]:
-        return [s for s, lv in catalog.effective(rid).items() if state.get(s, 0) < lv]
-
-    for rid in pool:
-        missing = unmet(rid)
-        if not missing:
-            ready.append(rid)
-        else:
-            for s in missing:
-                waiting.setdefault(s, []).append(rid)
+    frontier = Frontier(
+        catalog, start, sorted(allowed) if allowed is not None else catalog.resources
+    )
+    todo = list(frontier.ready)
     taken: list[str] = []
-    seen: set[str] = set()
-    while ready:
-        rid = ready.pop()
-        if rid in seen:
-            continue
-        seen.add(rid)
+    while todo:
+        rid = todo.pop()
         taken.append(rid)
-        for sid, lvl in catalog.resources[rid].teaches.items():
-            if lvl <= state.get(sid, 0):
-                continue
-            state[sid] = lvl
-            still: list[str] = []
-            for other in waiting.pop(sid, []):
-                if state[sid] < catalog.effective(other)[sid]:
-                    still.append(other)  # raised, but not far enough yet
-                elif not unmet(other):
-                    ready.append(other)
-            if still:
-                waiting[sid] = still
-    return state, sorted(taken)
+        todo.extend(frontier.take(rid))
+    return frontier.state, sorted(taken)
 
 
 def _find_cycle(catalog: Catalog) -> list[str] | None:

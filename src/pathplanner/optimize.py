@@ -16,7 +16,7 @@ from typing import Literal
 
 from ._names import normalize
 from .errors import InfeasibleError, PlanningError
-from .graph import Catalog, closure
+from .graph import Catalog, Frontier, closure
 
 __all__ = ["Constraints", "Problem", "Selection", "make_problem", "replay", "solve"]
 
@@ -446,19 +446,13 @@ def greedy(problem: Problem) -> list[str]:
         if g > 0:
             heapq.heappush(heap, ((weight[rid] + _EPS) / g, rid))
 
-    missing: dict[str, int] = {}
-    waiting: dict[str, list[str]] = {}
-    for rid in pool:
-        lacking = [s for s, lv in catalog.effective(rid).items() if state.get(s, 0) < lv]
-        if lacking:
-            missing[rid] = len(lacking)
-            for s in lacking:
-                waiting.setdefault(s, []).append(rid)
-        else:
-            offer(rid)
+    frontier = Frontier(catalog, problem.start, pool)
+    state = frontier.state
+    for rid in frontier.ready:
+        offer(rid)
     taken: set[str] = set()
     while heap and problem.unmet(target, state):
-        _score, rid = heapq.heappop(heap)
+        _, rid = heapq.heappop(heap)
         if rid in taken:
             continue
         g = gain_of(rid)
@@ -470,20 +464,8 @@ def greedy(problem: Problem) -> list[str]:
             continue
         taken.add(rid)
         chosen.append(rid)
-        for s, lv in catalog.resources[rid].teaches.items():
-            if lv <= state.get(s, 0):
-                continue
-            state[s] = lv
-            still: list[str] = []
-            for other in waiting.pop(s, []):
-                if state[s] < catalog.effective(other)[s]:
-                    still.append(other)
-                else:
-                    missing[other] -= 1
-                    if missing[other] == 0:
-                        offer(other)
-            if still:
-                waiting[s] = still
+        for other in frontier.take(rid):
+            offer(other)
     chosen.extend(r for r in problem.constraints.include if r not in chosen)
     if not _valid_set(problem, set(chosen)):
         raise InfeasibleError("the greedy heuristic found no plan; try --solver milp")
