@@ -425,6 +425,37 @@ def _constraint_options(f: F) -> F:
     return f
 
 
+def _plan_output_options(hours: str, start: str, fmt: str) -> Callable[[F], F]:
+    """Add the schedule and output options a command that prints a plan takes."""
+
+    def decorate(f: F) -> F:
+        opts = [
+            click.option("--force", is_flag=True, help="Overwrite --output if it exists."),
+            click.option(
+                "--output",
+                "-o",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="Write to FILE instead of printing.",
+            ),
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(
+                    ["text", "txt", "md", "html", "json", "csv", "ics", "mermaid", "dot"]
+                ),
+                default=None,
+                help=fmt,
+            ),
+            click.option("--start", "start", type=click.DateTime(formats=["%Y-%m-%d"]), help=start),
+            click.option("--hours-per-week", type=click.FloatRange(min=0.5, max=168), help=hours),
+        ]
+        for opt in opts:
+            f = opt(f)
+        return f
+
+    return decorate
+
+
 def _constraints(catalog: Any, kw: dict[str, Any]) -> Any:
     from .models import RESOURCE_KINDS
     from .optimize import Constraints
@@ -491,23 +522,10 @@ def gap(
 @_profile_options
 @click.option("--to", "target", required=True, metavar="ROLE", help="The role you want.")
 @_constraint_options
-@click.option(
-    "--hours-per-week",
-    type=click.FloatRange(min=0.5, max=168),
-    help="Study hours per week (default 8, or the profile's).",
-)
-@click.option(
-    "--start",
-    "start",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="First day of study (YYYY-MM-DD), for dates.",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "txt", "md", "html", "json", "csv", "ics", "mermaid", "dot"]),
-    default=None,
-    help="Output format (default: text on a terminal; with -o, from the file's extension).",
+@_plan_output_options(
+    hours="Study hours per week (default 8, or the profile's).",
+    start="First day of study (YYYY-MM-DD), for dates.",
+    fmt="Output format (default: text on a terminal; with -o, from the file's extension).",
 )
 @click.option(
     "--template",
@@ -520,13 +538,6 @@ def gap(
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="A directory of your own plan.<format>.j2 templates, used before the built-in ones.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE instead of printing.",
-)
-@click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
 @click.option(
     "--explain/--no-explain",
     default=None,
@@ -590,26 +601,11 @@ def plan(
 )
 @click.option("--to", "target", metavar="ROLE", help="The role (default: the Markdown plan's).")
 @_constraint_options
-@click.option(
-    "--hours-per-week", type=click.FloatRange(min=0.5, max=168), help="Study hours per week."
+@_plan_output_options(
+    hours="Study hours per week.",
+    start="When the rest starts (YYYY-MM-DD).",
+    fmt="Format of the re-planned rest (default: text, or from -o's extension).",
 )
-@click.option(
-    "--start",
-    "start",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="When the rest starts (YYYY-MM-DD).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "txt", "md", "html", "json", "csv", "ics", "mermaid", "dot"]),
-    default=None,
-    help="Format of the re-planned rest (default: text, or from -o's extension).",
-)
-@click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE."
-)
-@click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
 def progress(
     graphs: tuple[Path, ...],
     from_role: str | None,

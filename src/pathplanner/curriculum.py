@@ -282,7 +282,7 @@ def render_curriculum(
     cur: Curriculum, catalog: Catalog, formats: Sequence[str], templates_dir: Path | None = None
 ) -> dict[str, str]:
     """Return every file of a curriculum as {relative path: content}, rendered in memory."""
-    from .render import make_environment, render_plan, render_template
+    from .render import csv_text, make_environment, render_plan, render_template
 
     files: dict[str, str] = {}
     user = templates_dir
@@ -304,27 +304,12 @@ def render_curriculum(
     }
     for fmt in formats:
         if fmt == "csv":
-            out = io.StringIO()
-            w = csv.writer(out, lineterminator="\n")
-            w.writerow(
-                [
-                    "module",
-                    "start_week",
-                    "end_week",
-                    "resource",
-                    "title",
-                    "kind",
-                    "provider",
-                    "url",
-                    "hours",
-                    "cost_usd",
-                    "outcomes",
-                    "assessment",
-                    "learners",
-                ]
-            )
-            for m in cur.modules:
-                w.writerow(
+            header = ["module", "start_week", "end_week", "resource", "title", "kind",
+                      "provider", "url", "hours", "cost_usd", "outcomes", "assessment",
+                      "learners"]  # fmt: skip
+            files["syllabus.csv"] = csv_text(
+                header,
+                (
                     [
                         m.number,
                         m.start_week,
@@ -340,8 +325,9 @@ def render_curriculum(
                         "yes" if m.assessment else "",
                         m.learners,
                     ]
-                )
-            files["syllabus.csv"] = out.getvalue()
+                    for m in cur.modules
+                ),
+            )
         else:
             name = f"syllabus.{fmt}.j2"
             mine = user is not None and (user / name).is_file()
@@ -369,11 +355,10 @@ def render_curriculum(
         rows.append(
             (prob.row, [prob.row, prob.name, f"skipped: {prob.message}", "", "", "", "", ""])
         )
-    summary = io.StringIO()
-    w = csv.writer(summary, lineterminator="\n")
-    w.writerow(["row", "learner", "status", "hours", "cost_usd", "weeks", "finish_date", "file"])
-    w.writerows(line for _, line in sorted(rows, key=lambda r: r[0]))
-    files["summary.csv"] = summary.getvalue()
+    files["summary.csv"] = csv_text(
+        ["row", "learner", "status", "hours", "cost_usd", "weeks", "finish_date", "file"],
+        (line for _, line in sorted(rows, key=lambda r: r[0])),
+    )
     return files
 
 

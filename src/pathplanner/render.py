@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -243,51 +243,42 @@ def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
     }
 
 
-def plan_csv(plan: Plan, catalog: Catalog) -> str:
-    """Return a row per step: weeks, dates, resource, provider, url, hours, cost, skills."""
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """Return a CSV document (LF line ends) with a header row."""
     import csv
     import io
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "step",
-            "start_week",
-            "end_week",
-            "start_date",
-            "end_date",
-            "resource",
-            "title",
-            "kind",
-            "provider",
-            "url",
-            "hours",
-            "cost_usd",
-            "teaches",
-            "closes",
-        ]
-    )
-    for s in plan.steps:
-        writer.writerow(
-            [
-                s.number,
-                s.start_week,
-                s.end_week,
-                s.start_date.isoformat() if s.start_date else "",
-                s.end_date.isoformat() if s.end_date else "",
-                s.resource,
-                s.title,
-                s.kind,
-                s.provider,
-                s.url or "",
-                f"{s.hours:g}",
-                f"{s.cost_usd:.2f}",
-                "; ".join(f"{k}:{v}" for k, v in sorted(s.teaches.items())),
-                "; ".join(f"{k}:{v}" for k, v in s.closes),
-            ]
-        )
+    writer.writerow(header)
+    writer.writerows(rows)
     return out.getvalue()
+
+
+def plan_csv(plan: Plan, catalog: Catalog) -> str:
+    """Return a row per step: weeks, dates, resource, provider, url, hours, cost, skills."""
+    header = ["step", "start_week", "end_week", "start_date", "end_date", "resource", "title",
+              "kind", "provider", "url", "hours", "cost_usd", "teaches", "closes"]  # fmt: skip
+    rows = (
+        [
+            s.number,
+            s.start_week,
+            s.end_week,
+            s.start_date.isoformat() if s.start_date else "",
+            s.end_date.isoformat() if s.end_date else "",
+            s.resource,
+            s.title,
+            s.kind,
+            s.provider,
+            s.url or "",
+            f"{s.hours:g}",
+            f"{s.cost_usd:.2f}",
+            "; ".join(f"{k}:{v}" for k, v in sorted(s.teaches.items())),
+            "; ".join(f"{k}:{v}" for k, v in s.closes),
+        ]
+        for s in plan.steps
+    )
+    return csv_text(header, rows)
 
 
 def plan_ics(plan: Plan, catalog: Catalog) -> str:
