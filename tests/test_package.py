@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import zipfile
@@ -54,3 +55,27 @@ def test_python_dash_m_runs() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("pathplanner, version ")
+
+
+def _installed_command() -> list[str]:
+    """Return the console script when installed beside this Python, else `python -m`."""
+    script = Path(sys.executable).parent / "pathplanner"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pathplanner"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_the_real_command_writes_only_its_output_to_stdout(fmt: str) -> None:
+    # C code (the solver's banner) can write to descriptor 1 where CliRunner never looks.
+    result = subprocess.run(
+        [*_installed_command(), "plan", "--from", "data-scientist", "--to", "ml-engineer"]
+        + ["--format", fmt],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "HiGHS" not in result.stdout
+    if fmt == "json":
+        assert json.loads(result.stdout)["format"].startswith("pathplanner-plan/")
+    else:
+        assert result.stdout.startswith("Study plan: Data Scientist")

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from ._highs import highs
 from ._names import normalize
 from .errors import InfeasibleError, PlanningError
 from .graph import Catalog, Frontier, closure
@@ -502,10 +503,7 @@ def _solve_milp(problem: Problem, warm: list[str] | None) -> Selection:
         rows.append((list(range(len(cols))), [res[r].hours for r in cols], -inf, c.max_hours))
 
     lower = [1.0 if r in c.include else 0.0 for r in cols]
-    h = highspy.Highs()  # type: ignore[no-untyped-call]
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    h.setOptionValue("random_seed", 0)
+    h = highs()
     h.setOptionValue("time_limit", float(c.time_limit))
     h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("mip_abs_gap", 1e-7)
