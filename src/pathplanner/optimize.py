@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -81,6 +82,7 @@ class Selection:
     objective_value: float
     bound: float
     solver: str
+    note: str = ""  # what a time limit cut, in words; empty when nothing was cut
 
     @property
     def gap(self) -> float:
@@ -152,10 +154,11 @@ def make_problem(
     if unreached:
         raise InfeasibleError(_why_unreachable(problem, unreached, state))
 
-    # Keep only resources that teach something new, lie on a path to the goal, and can pay
-    # for themselves: a resource whose weight is at least the standalone cost bound `u` of
-    # the needed levels it teaches can be swapped for those standalone routes at no loss, so
-    # leaving it out keeps the optimal value (tests compare against brute force).
+    # Keep only resources that teach something new, lie on a path to the goal, and are not
+    # beaten by standalone routes: when the routes `u` to the needed levels a resource teaches
+    # take no more hours AND cost no more, and less of one, swapping it for them gives a plan
+    # that is better under every objective and still within every budget and hours limit.
+    # So no best plan under any constraint uses it (tests compare against brute force).
     u = _standalone(problem, takeable)
     need: dict[str, int] = dict(problem.unmet(goal, start))
     for rid in c.include:
@@ -165,12 +168,18 @@ def make_problem(
     relevant: set[str] = set(c.include)
 
     def pays(rid: str) -> bool:
-        bound = 0.0
+        hours = cost = 0.0
         for s, lv in catalog.resources[rid].teaches.items():
             have, want = start.get(s, 0), need.get(s, 0)
             if lv > have and want > have:
-                bound += u.get((s, min(lv, want)), math.inf)
-        return problem.weight(rid) <= bound + _EPS
+                route = u.get((s, min(lv, want)))
+                if route is None:
+                    return True
+                hours += route[1]
+                cost += route[2]
+        res = catalog.resources[rid]
+        beaten = hours <= res.hours + _EPS and cost <= res.cost_usd + _EPS
+        return not (beaten and (hours < res.hours - _EPS or cost < res.cost_usd - _EPS))
 
     queue = sorted(need)
     queue.extend(s for rid in c.include for s in catalog.effective(rid))
@@ -224,30 +233,38 @@ def _base(
     return memo[key]  # type: ignore[no-any-return]
 
 
-def _standalone(problem: Problem, takeable: Sequence[str]) -> dict[tuple[str, int], float]:
-    """Return, per (skill, level), an upper bound on the cost of reaching it on its own.
+def _standalone(
+    problem: Problem, takeable: Sequence[str]
+) -> dict[tuple[str, int], tuple[float, float, float]]:
+    """Return, per (skill, level), one standalone route's (objective, hours, cost), each summed.
 
-    u(s, l) = min over providers p of weight(p) + the sum of u over p's unmet needs: taking p
-    after standalone routes to its needs reaches (s, l) for at most that. Computed once per
-    start, filters and objective (Knuth's generalisation of Dijkstra; weights are >= 0).
+    u(s, l) is the best over providers p of p's own vector plus the sum of u over p's unmet
+    needs: taking p after standalone routes to its needs reaches (s, l) for at most that in
+    every component. Computed once per start, filters and objective (Knuth's generalisation
+    of Dijkstra on vectors compared in order; every component is >= 0).
     """
     catalog, c, start = problem.catalog, problem.constraints, problem.start
     key = ("u", tuple(sorted(start.items())), c.objective, c.hourly_rate, tuple(sorted(takeable)))
     memo = catalog.memo
     if key in memo:
         return memo[key]  # type: ignore[no-any-return]
-    u: dict[tuple[str, int], float] = {}
+    Vec = tuple[float, float, float]
+    u: dict[tuple[str, int], Vec] = {}
     waiting: dict[tuple[str, int], list[str]] = {}
     left: dict[str, int] = {}
-    heap: list[tuple[float, str, int]] = []
+    heap: list[tuple[Vec, str, int]] = []
 
     def offer(rid: str) -> None:
+        res = catalog.resources[rid]
         needs = problem.unmet(catalog.effective(rid), start)
-        value = problem.weight(rid) + sum(u[(s, lv)] for s, lv in needs.items())
-        for s, top in catalog.resources[rid].teaches.items():
+        w, h, m = problem.weight(rid), res.hours, res.cost_usd
+        for s, lv in needs.items():
+            uw, uh, um = u[(s, lv)]
+            w, h, m = w + uw, h + uh, m + um
+        for s, top in res.teaches.items():
             for lv in range(catalog.effective(rid).get(s, 0) + 1, top + 1):
                 if lv > start.get(s, 0):
-                    heapq.heappush(heap, (value, s, lv))
+                    heapq.heappush(heap, ((w, h, m), s, lv))
 
     for rid in takeable:
         needs = problem.unmet(catalog.effective(rid), start)
@@ -469,107 +486,250 @@ def greedy(problem: Problem) -> list[str]:
             offer(other)
     chosen.extend(r for r in problem.constraints.include if r not in chosen)
     if not _valid_set(problem, set(chosen)):
-        raise InfeasibleError("the greedy heuristic found no plan; try --solver milp")
+        raise InfeasibleError("the greedy heuristic found no plan; the exact solver may find one")
     return _prune(problem, chosen)
 
 
 # -- MILP -------------------------------------------------------------------------------------
 
+# Ties are settled by the project, never by the solver, so that every supported solver version
+# gives the same plan. After the objective, plans are compared on the objectives below, then on
+# the number of steps, then resource by resource in id order: at the first id where two plans
+# differ, the plan that includes it wins. `TIE_BREAK` documents that order for the README.
+TIE_BREAK = {
+    "hours": ("study hours", "cost", "number of steps", "resource ids"),
+    "cost": ("cost", "study hours", "number of steps", "resource ids"),
+    "balanced": ("hours plus cost at the hourly rate", "study hours", "number of steps",
+                 "resource ids"),
+}
 
-def _solve_milp(problem: Problem, warm: list[str] | None) -> Selection:
-    import highspy
 
-    catalog = problem.catalog
+def _stages(problem: Problem) -> list[list[float]]:
+    """Return the column weights of each lexicographic objective, most important first."""
+    res = problem.catalog.resources
     cols = problem.candidates
-    index = {rid: i for i, rid in enumerate(cols)}
-    inf = highspy.kHighsInf
-    rows: list[tuple[list[int], list[float], float, float]] = []
+    hours = [res[r].hours for r in cols]
+    cost = [res[r].cost_usd for r in cols]
+    steps = [1.0] * len(cols)
+    objective = problem.constraints.objective
+    if objective == "hours":
+        return [hours, cost, steps]
+    if objective == "cost":
+        return [cost, hours, steps]
+    # hours + cost/rate, then hours, fixes the cost too
+    return [[problem.weight(r) for r in cols], hours, steps]
 
-    def providers(skill: str, level: int) -> list[int]:
-        return [index[r] for r in catalog.providers(skill, level) if r in index]
 
-    for s, lv in sorted(problem.unmet(problem.goal, problem.start).items()):
-        rows.append((providers(s, lv), [1.0] * len(providers(s, lv)), 1.0, inf))
-    for rid in cols:
-        i = index[rid]
-        for s, lv in problem.unmet(catalog.effective(rid), problem.start).items():
-            prov = [j for j in providers(s, lv) if j != i]
-            rows.append(([i, *prov], [-1.0] + [1.0] * len(prov), 0.0, inf))
-    c = problem.constraints
-    res = catalog.resources
-    if c.budget_usd is not None:
-        rows.append((list(range(len(cols))), [res[r].cost_usd for r in cols], -inf, c.budget_usd))
-    if c.max_hours is not None:
-        rows.append((list(range(len(cols))), [res[r].hours for r in cols], -inf, c.max_hours))
+def _tolerance(value: float) -> float:
+    # Values are sums of hours and prices: plans that differ by less than this are equal.
+    return 1e-6 * max(1.0, abs(value))
 
-    lower = [1.0 if r in c.include else 0.0 for r in cols]
-    h = highs()
-    h.setOptionValue("time_limit", float(c.time_limit))
-    h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue("mip_abs_gap", 1e-7)
-    lp = highspy.HighsLp()
-    lp.num_col_ = len(cols)
-    lp.num_row_ = len(rows)
-    lp.col_cost_ = [problem.weight(r) for r in cols]
-    lp.col_lower_ = lower
-    lp.col_upper_ = [1.0] * len(cols)
-    lp.row_lower_ = [r[2] for r in rows]
-    lp.row_upper_ = [r[3] for r in rows]
-    starts, idx, vals = [0], [], []
-    for cols_i, coefs, _, _ in rows:
-        idx.extend(cols_i)
-        vals.extend(coefs)
-        starts.append(len(idx))
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    lp.a_matrix_.start_ = starts
-    lp.a_matrix_.index_ = idx
-    lp.a_matrix_.value_ = vals
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * len(cols)
-    h.passModel(lp)
 
-    def run(start: list[str] | None) -> tuple[str, list[str], float, float]:
-        if start is not None:
-            sol = highspy.HighsSolution()
-            chosen = set(start)
-            sol.col_value = [1.0 if r in chosen else 0.0 for r in cols]
+class _Model:
+    """The covering model of a problem on this thread's HiGHS instance, re-solved in place."""
+
+    def __init__(self, problem: Problem) -> None:
+        import highspy
+
+        self.highspy = highspy
+        self.problem = problem
+        catalog = problem.catalog
+        cols = problem.candidates
+        self.cols = cols
+        index = {rid: i for i, rid in enumerate(cols)}
+        inf = highspy.kHighsInf
+        rows: list[tuple[list[int], list[float], float, float]] = []
+
+        def providers(skill: str, level: int) -> list[int]:
+            return [index[r] for r in catalog.providers(skill, level) if r in index]
+
+        for s, lv in sorted(problem.unmet(problem.goal, problem.start).items()):
+            prov = providers(s, lv)
+            rows.append((prov, [1.0] * len(prov), 1.0, inf))
+        for rid in cols:
+            i = index[rid]
+            for s, lv in problem.unmet(catalog.effective(rid), problem.start).items():
+                prov = [j for j in providers(s, lv) if j != i]
+                rows.append(([i, *prov], [-1.0] + [1.0] * len(prov), 0.0, inf))
+        c = problem.constraints
+        res = catalog.resources
+        every = list(range(len(cols)))
+        if c.budget_usd is not None:
+            rows.append((every, [res[r].cost_usd for r in cols], -inf, c.budget_usd + _EPS))
+        if c.max_hours is not None:
+            rows.append((every, [res[r].hours for r in cols], -inf, c.max_hours + _EPS))
+        self.base_rows = len(rows)
+
+        h = highs()
+        h.setOptionValue("mip_rel_gap", 0.0)
+        h.setOptionValue("mip_abs_gap", 1e-7)
+        lp = highspy.HighsLp()
+        lp.num_col_ = len(cols)
+        lp.num_row_ = len(rows)
+        lp.col_cost_ = [0.0] * len(cols)
+        lp.col_lower_ = [1.0 if r in c.include else 0.0 for r in cols]
+        lp.col_upper_ = [1.0] * len(cols)
+        lp.row_lower_ = [r[2] for r in rows]
+        lp.row_upper_ = [r[3] for r in rows]
+        starts, idx, vals = [0], [], []
+        for cols_i, coefs, _, _ in rows:
+            idx.extend(cols_i)
+            vals.extend(coefs)
+            starts.append(len(idx))
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = starts
+        lp.a_matrix_.index_ = idx
+        lp.a_matrix_.value_ = vals
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * len(cols)
+        h.passModel(lp)
+        self.h = h
+        self.rows = len(rows)
+        self.lower = list(lp.col_lower_)
+        self.upper = [1.0] * len(cols)
+
+    def run(
+        self, weights: Sequence[float], warm: Sequence[int] | None, seconds: float
+    ) -> tuple[str, list[int], float]:
+        """Minimize weights; return (optimal | limit | infeasible | none, chosen columns, bound)."""
+        hs, h = self.highspy, self.h
+        n = len(self.cols)
+        h.changeColsCost(n, list(range(n)), list(weights))
+        h.setOptionValue("time_limit", max(seconds, 0.01))
+        if warm is not None:
+            sol = hs.HighsSolution()
+            chosen = set(warm)
+            sol.col_value = [1.0 if i in chosen else 0.0 for i in range(n)]
             sol.value_valid = True
             h.setSolution(sol)
         h.run()
         status = h.getModelStatus()
         info = h.getInfo()
-        has_solution = info.primal_solution_status == 2
-        if status == highspy.HighsModelStatus.kInfeasible:
-            return "infeasible", [], math.inf, math.inf
-        if not has_solution:
-            return "none", [], math.inf, info.mip_dual_bound
+        if status == hs.HighsModelStatus.kInfeasible:
+            return "infeasible", [], math.inf
+        if info.primal_solution_status != 2:
+            return "none", [], info.mip_dual_bound
         values = h.getSolution().col_value
-        chosen_ids = [r for r, v in zip(cols, values, strict=True) if v > 0.5]
-        proven = status == highspy.HighsModelStatus.kOptimal
-        return (
-            "optimal" if proven else "feasible",
-            chosen_ids,
-            info.objective_function_value,
-            info.mip_dual_bound,
-        )
+        chosen_cols = [i for i, v in enumerate(values) if v > 0.5]
+        proven = status == hs.HighsModelStatus.kOptimal
+        return ("optimal" if proven else "limit"), chosen_cols, info.mip_dual_bound
 
-    status, chosen, value, bound = run(warm)
+    def add_row(self, columns: Sequence[int], coefs: Sequence[float], upper: float) -> None:
+        """Add the row coefs . x <= upper."""
+        self.h.addRow(-self.highspy.kHighsInf, upper, len(columns), list(columns), list(coefs))
+        self.rows += 1
+
+    def drop_last_row(self) -> None:
+        """Remove the row added last."""
+        self.rows -= 1
+        self.h.deleteRows(1, [self.rows])
+
+    def bound(self, col: int, lower: float, upper: float) -> None:
+        """Set a column's bounds."""
+        self.h.changeColBounds(col, lower, upper)
+
+
+def _solve_milp(problem: Problem, quick: bool = False) -> Selection:
+    """Solve the lexicographic objectives in turn, then settle ties by the project's rule."""
+    c = problem.constraints
+    deadline = time.monotonic() + float(c.time_limit)
+    model = _Model(problem)
+    stages = _stages(problem)
+    if quick:
+        stages = stages[:1]
+
+    def left() -> float:
+        return deadline - time.monotonic()
+
+    status, chosen, bound = model.run(stages[0], None, left())
     if status == "infeasible":
         raise InfeasibleError(_why_limits(problem))
     if status == "none":
-        if warm is not None:
-            return Selection(tuple(warm), "feasible", _total(problem, warm), bound, "greedy")
-        raise InfeasibleError(
-            f"no plan was found within the time limit of {c.time_limit:g} s; "
-            "raise --time-limit or try --solver greedy"
+        return _fallback(problem, bound)
+    if status == "limit":
+        ids = _prune(problem, [model.cols[i] for i in chosen])
+        return Selection(
+            tuple(ids), "feasible", _total(problem, ids), bound, "highs", note=_LIMIT_SEARCH
         )
-    chosen = _prune(problem, chosen)
-    value = _total(problem, chosen)
+    note = ""
+    every = list(range(len(model.cols)))
+    for prev, weights in zip(stages, [*stages[1:], None], strict=True):
+        value = sum(prev[i] for i in chosen)
+        model.add_row(every, prev, value + _tolerance(value))
+        if weights is None:
+            break
+        status, better, _ = model.run(weights, chosen, left())
+        if status != "optimal":
+            note = _LIMIT_TIES
+            break
+        chosen = better
+    if not note and not quick:
+        chosen, note = _first_by_id(model, chosen, left)
+    ids = [model.cols[i] for i in chosen]
+    value = _total(problem, ids)
+    return Selection(tuple(sorted(ids)), "optimal", value, value, "highs", note=note)
+
+
+def _first_by_id(
+    model: _Model, chosen: list[int], left: Callable[[], float]
+) -> tuple[list[int], str]:
+    """Among the equally good plans, return the one that wins resource by resource in id order.
+
+    All plans left have the same number of steps, so once every chosen column is fixed the
+    rest must be zero. Most problems have one best plan: a single check proves it.
+    """
+    n = len(model.cols)
+    zero = [0.0] * n
+    picked = set(chosen)
+    others = [i for i in range(n) if i not in picked]
+    model.add_row([*picked, *others], [1.0] * len(picked) + [-1.0] * len(others),
+                  len(picked) - 1.0)
+    status, alt, _ = model.run(zero, None, left())
+    model.drop_last_row()
+    if status == "infeasible":
+        return sorted(picked), ""
+    if status != "optimal":
+        return sorted(picked), _LIMIT_TIES
+    order = sorted(range(n), key=lambda i: model.cols[i])
+    current = set(chosen)
+    for i in order:
+        if i not in current and all(model.lower[j] == 1.0 for j in current):
+            break  # every chosen column is fixed: the rest must be zero
+        if i in current:
+            model.bound(i, 1.0, 1.0)
+            model.lower[i] = 1.0
+            continue
+        model.bound(i, 1.0, 1.0)
+        status, found, _ = model.run(zero, sorted(current), left())
+        if status == "optimal":
+            current = set(found)
+            model.lower[i] = 1.0
+        elif status == "infeasible":
+            model.bound(i, 0.0, 0.0)
+        else:
+            return sorted(current), _LIMIT_TIES
+    return sorted(current), ""
+
+
+_LIMIT_SEARCH = "the time limit stopped the search before the best plan was proven"
+_LIMIT_TIES = (
+    "the time limit stopped the choice among equally good plans, so another run may show "
+    "a different plan of the same value"
+)
+
+
+def _fallback(problem: Problem, bound: float) -> Selection:
+    """Return the greedy plan when the exact search found none within its time limit."""
+    limit = problem.constraints.time_limit
+    try:
+        plan = greedy(problem)
+    except InfeasibleError:
+        plan = None
+    if plan is None or not _within_limits(problem, plan):
+        raise InfeasibleError(
+            f"no plan was found within the time limit of {limit:g} s; raise the time limit"
+        )
     return Selection(
-        tuple(chosen),
-        "optimal" if status == "optimal" else "feasible",
-        value,
-        value if status == "optimal" else bound,
-        "highs",
+        tuple(plan), "feasible", _total(problem, plan), bound, "greedy", note=_LIMIT_SEARCH
     )
 
 
@@ -587,8 +747,8 @@ def _why_limits(problem: Problem) -> str:
         include=c.include,
         time_limit=c.time_limit,
     )
-    cheapest = _solve_milp(rebuild(problem, replace(free, objective="cost")), None)
-    shortest = _solve_milp(rebuild(problem, replace(free, objective="hours")), None)
+    cheapest = _solve_milp(rebuild(problem, replace(free, objective="cost")), quick=True)
+    shortest = _solve_milp(rebuild(problem, replace(free, objective="hours")), quick=True)
     if c.budget_usd is not None and cheapest.objective_value > c.budget_usd + _EPS:
         return (
             f"no plan fits the budget: the cheapest plan costs ${cheapest.objective_value:,.2f}, "
@@ -617,26 +777,17 @@ def rebuild(problem: Problem, constraints: Constraints) -> Problem:
 def solve(problem: Problem, quick: bool = False) -> Selection:
     """Return the chosen resources for a problem: proven optimal where the solver can.
 
-    quick skips the greedy warm start: for when only the optimal value matters. Ties among
-    equally good plans are settled by HiGHS itself, which is deterministic here (one
-    thread, a fixed seed, a model built in sorted order).
+    quick stops after the first objective: for when only the optimal value matters. Ties
+    among equally good plans are settled by the project's rule (`TIE_BREAK`), not the solver.
     """
     if not problem.candidates and not problem.unmet(problem.goal, problem.start):
         return Selection((), "optimal", 0.0, 0.0, "trivial")  # nothing to learn
-    if quick and problem.constraints.solver == "milp":
-        return _solve_milp(problem, None)
-    warm: list[str] | None
+    if problem.constraints.solver == "milp":
+        return _solve_milp(problem, quick)
     try:
-        warm = greedy(problem)
+        plan = greedy(problem)
     except InfeasibleError:
-        warm = None
-    if warm is not None and not _within_limits(problem, warm):
-        warm = None
-    if problem.constraints.solver == "greedy":
-        if warm is None:
-            raise InfeasibleError(
-                "the greedy heuristic found no plan within the limits; try --solver milp"
-            )
-        value = _total(problem, warm)
-        return Selection(tuple(warm), "feasible", value, 0.0, "greedy")
-    return _solve_milp(problem, warm)
+        plan = None
+    if plan is None or not _within_limits(problem, plan):
+        raise InfeasibleError("the greedy heuristic found no plan within the limits")
+    return Selection(tuple(plan), "feasible", _total(problem, plan), 0.0, "greedy")
