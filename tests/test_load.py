@@ -84,7 +84,7 @@ def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
     (root / "broken.yaml").write_text("skills:\n  - id: x\n    name: [unclosed\n")
     lines = problems_of(root)
     assert len(lines) == 1
-    assert lines[0].startswith(f"{root}/broken.yaml: malformed YAML at line 4")
+    assert lines[0].startswith(f"{root}/broken.yaml: line 4, column")
 
 
 def test_wrong_type(tmp_path: Path) -> None:

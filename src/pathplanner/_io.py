@@ -11,9 +11,17 @@ from typing import Any
 from .errors import OutputError
 
 
-def dumps_json(data: Any) -> str:
-    """Return data as deterministic, readable JSON text with a final newline."""
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+def dumps_json(data: Any, compact: bool = False) -> str:
+    """Return data as deterministic JSON text: indented with a final newline, or one line.
+
+    NaN and infinities are not JSON: raise OutputError rather than write them.
+    """
+    try:
+        if compact:
+            return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    except ValueError as err:
+        raise OutputError(f"cannot write JSON: a value is not a finite number ({err})") from err
 
 
 def write_atomic(path: str | Path, content: str | bytes, force: bool = False) -> None:

@@ -27,6 +27,26 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except PathPlannerError as err:
             raise click.ClickException(str(err)) from err
+        except KeyboardInterrupt:  # click would print "Aborted!" and exit 1
+            click.echo("Aborted.", err=True)
+            ctx.exit(130)
+
+
+class _Number(click.ParamType):  # type: ignore[type-arg]
+    """A finite number within the limits of one setting (pathplanner._input.LIMITS)."""
+
+    name = "number"
+
+    def __init__(self, setting: str) -> None:
+        self.setting = setting
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from ._input import check_number
+
+        try:
+            return check_number(value, self.setting)
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
 
 
 def _remember_no_builtin(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
@@ -341,12 +361,18 @@ def _profile(
     from_role: str | None,
     have: tuple[str, ...],
     profile_file: Path | None,
-    done: tuple[str, ...],
+    done: tuple[str | tuple[str, str], ...],
 ) -> Any:
     from .profile import build_profile
 
     return build_profile(
-        catalog, from_role=from_role, have=have, profile_file=profile_file, done=done
+        catalog,
+        from_role=from_role,
+        have=have,
+        profile_file=profile_file,
+        done=done,
+        have_source="--have",
+        done_source="--done",
     )
 
 
@@ -361,7 +387,7 @@ def _constraint_options(f: F) -> F:
         ),
         click.option(
             "--time-limit",
-            type=click.FloatRange(min=0.01),
+            type=_Number("time_limit"),
             default=10.0,
             show_default=True,
             help="Seconds the exact solver may take before returning its best plan.",
@@ -399,14 +425,14 @@ def _constraint_options(f: F) -> F:
         ),
         click.option("--free-only", is_flag=True, help="Use only free resources."),
         click.option(
-            "--max-hours", type=click.FloatRange(min=0), help="Upper limit on total study hours."
+            "--max-hours", type=_Number("max_hours"), help="Upper limit on total study hours."
         ),
         click.option(
-            "--budget-usd", type=click.FloatRange(min=0), help="Upper limit on total cost in USD."
+            "--budget-usd", type=_Number("budget_usd"), help="Upper limit on total cost in USD."
         ),
         click.option(
             "--hourly-rate",
-            type=click.FloatRange(min=0.01),
+            type=_Number("hourly_rate"),
             default=25.0,
             show_default=True,
             help="USD one study hour is worth, for --optimize balanced.",
@@ -447,7 +473,7 @@ def _plan_output_options(hours: str, start: str, fmt: str) -> Callable[[F], F]:
                 help=fmt,
             ),
             click.option("--start", "start", type=click.DateTime(formats=["%Y-%m-%d"]), help=start),
-            click.option("--hours-per-week", type=click.FloatRange(min=0.5, max=168), help=hours),
+            click.option("--hours-per-week", type=_Number("hours_per_week"), help=hours),
         ]
         for opt in opts:
             f = opt(f)
@@ -457,19 +483,11 @@ def _plan_output_options(hours: str, start: str, fmt: str) -> Callable[[F], F]:
 
 
 def _constraints(catalog: Any, kw: dict[str, Any]) -> Any:
-    from .models import RESOURCE_KINDS
+    from .errors import UnknownNameError
     from .optimize import Constraints
+    from .planner import check_exclusions
 
-    for kind in kw["exclude_kinds"]:
-        if kind not in RESOURCE_KINDS:
-            from ._names import nearest
-
-            hint = nearest(kind, RESOURCE_KINDS)
-            raise click.BadParameter(
-                f"unknown kind '{kind}'" + (f" — did you mean '{hint[0]}'?" if hint else ""),
-                param_hint="--exclude-kind",
-            )
-    return Constraints(
+    c = Constraints(
         objective=kw["objective"],
         hourly_rate=kw["hourly_rate"],
         budget_usd=kw["budget_usd"],
@@ -483,6 +501,12 @@ def _constraints(catalog: Any, kw: dict[str, Any]) -> Any:
         time_limit=kw["time_limit"],
         solver=kw["solver"],
     )
+    try:
+        check_exclusions(catalog, c)
+    except UnknownNameError as err:
+        flag = "--exclude-provider" if err.kind == "provider" else "--exclude-kind"
+        raise click.BadParameter(str(err), param_hint=flag) from err
+    return c
 
 
 @cli.command()
@@ -646,7 +670,7 @@ def progress(
         )
     from_role = from_role or (md.from_role if md else None)
     catalog = _catalog(graphs)
-    finished = (*done, *(md.done if md else ()))
+    finished: tuple[str | tuple[str, str], ...] = (*done, *(md.done_at if md else ()))
     profile = _profile(catalog, from_role, have, profile_file, tuple(dict.fromkeys(finished)))
     rest = make_plan(
         catalog,
@@ -714,7 +738,7 @@ def progress(
 @_constraint_options
 @click.option(
     "--hours-per-week",
-    type=click.FloatRange(min=0.5, max=168),
+    type=_Number("hours_per_week"),
     help="Cohort study hours per week (a learner's own value wins).",
 )
 @click.option(
@@ -907,8 +931,7 @@ def plan_many_cmd(
       pathplanner plan-many --profiles cohort.csv --to ml-engineer > plans.jsonl
       pathplanner plan-many --profiles learners.yaml --all-roles --summary --workers 2 -o all.jsonl
     """
-    import json
-
+    from ._io import dumps_json
     from .batch import Task, plan_many
     from .curriculum import read_cohort
 
@@ -939,7 +962,7 @@ def plan_many_cmd(
         )
         with click.progressbar(length=len(tasks), label="Planning", file=sys.stderr) as bar:
             for line in results:
-                text = json.dumps(line, ensure_ascii=False, separators=(",", ":"))
+                text = dumps_json(line, compact=True)
                 if sink is not None:
                     sink.write(text + "\n")
                 else:
@@ -1022,12 +1045,20 @@ def suggest(
 def main() -> None:
     """Run the CLI; a library error becomes one line on stderr, never a traceback."""
     try:
-        cli(prog_name="pathplanner")
+        try:
+            cli(prog_name="pathplanner")
+        finally:
+            sys.stdout.flush()  # a full disk shows here, not in a traceback at exit
     except KeyboardInterrupt:
         click.echo("Aborted.", err=True)
         sys.exit(130)
-    except BrokenPipeError:
-        sys.stderr.close()
+    except OSError as err:
+        # writing stdout failed (the reader went away, or the disk is full); the rest of
+        # the buffer goes nowhere so the interpreter's last flush cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        if not isinstance(err, BrokenPipeError):
+            where = err.filename or "standard output"
+            click.echo(f"Error: {where}: {err.strerror or err}", err=True)
         sys.exit(1)
     except Exception as err:
         if os.environ.get("PATHPLANNER_DEBUG"):

@@ -69,3 +69,13 @@ class RenderError(PathPlannerError):
 
 class OutputError(PathPlannerError):
     """Raised when an output file cannot be written, or exists and --force was not given."""
+
+
+class InputError(PathPlannerError):
+    """Raised when an input file cannot be read, is too large, is not UTF-8 text, or is not
+    well-formed YAML or CSV; the message names the file and, where it can, the line."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__(f"{path}: {detail}")

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import csv
 import re
-import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import PathPlannerError
+from ._input import csv_field_limit, text_lines
+from .errors import InputError, PathPlannerError
 
 __all__ = ["EscoError", "ImportReport", "import_esco", "placeholder_hours"]
 
@@ -86,22 +86,41 @@ class ImportReport:
 
 
 def _rows(root: Path, name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (last line, row) of one export file; every malformed row is an EscoError."""
     path = root / name
     if not path.is_file():
         raise EscoError(f"{path}: file not found (is this the ESCO CSV export folder?)")
-    csv.field_size_limit(sys.maxsize)
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh, strict=True)
-        missing = [c for c in _FILES[name] if c not in (reader.fieldnames or [])]
-        if missing:
-            raise EscoError(f"{path}: missing column(s): {', '.join(missing)}")
-        try:
-            for row in reader:
-                yield reader.line_num, row
-        except csv.Error as err:
-            raise EscoError(
-                f"{path}: row ending at line {reader.line_num}: malformed CSV: {err}"
-            ) from err
+    try:
+        with text_lines(path) as lines, csv_field_limit() as limit:
+            reader = csv.reader(lines, strict=True)
+            try:
+                header = next(reader, [])
+                missing = [c for c in _FILES[name] if c not in header]
+                if missing:
+                    raise EscoError(f"{path}: missing column(s): {', '.join(missing)}")
+                # the official export leaves out trailing empty fields of some rows, so a
+                # short row is fine while it holds every column the importer reads
+                needed = max(header.index(c) for c in _FILES[name]) + 1
+                for fields in reader:
+                    if not fields:
+                        continue
+                    if not needed <= len(fields) <= len(header):
+                        raise EscoError(
+                            f"{path}: row ending at line {reader.line_num}: {len(fields)} "
+                            f"fields, but the header has {len(header)}"
+                            + (" (a row cut short?)" if len(fields) < needed else "")
+                        )
+                    fields += [""] * (len(header) - len(fields))
+                    yield reader.line_num, dict(zip(header, fields, strict=True))
+            except csv.Error as err:
+                detail = f"malformed CSV: {err}"
+                if "field larger" in str(err):
+                    detail = f"a field is longer than {limit // 1024} KB"
+                raise EscoError(
+                    f"{path}: row ending at line {reader.line_num + 1}: {detail}"
+                ) from err
+    except InputError as err:
+        raise EscoError(str(err)) from err
 
 
 def _slug(label: str, limit: int = 60) -> str:
@@ -229,6 +248,7 @@ def import_esco(
             raise EscoError(
                 f"{root / 'skills_en.csv'}: line {line}: empty conceptUri or preferredLabel"
             )
+        _check_uri(uri, root / "skills_en.csv", line)
         if uri in curated:
             report.linked += 1
             continue
@@ -282,6 +302,7 @@ def import_esco(
             raise EscoError(
                 f"{root / 'occupations_en.csv'}: line {line}: empty conceptUri or preferredLabel"
             )
+        _check_uri(uri, root / "occupations_en.csv", line)
         reqs = needs.pop(uri, {})
         essential_ids = sorted({ids[s] for s, k in reqs.items() if k == "essential"})
         if not essential_ids:
@@ -332,6 +353,7 @@ def import_esco(
             report.prerequisites += len(pre)
         skill_docs.setdefault(cat, []).append(entry)
     curated_names = {sid: sid for sid in curated.values()}
+    resource_ids: set[str] = set()
     for uri in sorted(ids):
         sid = ids[uri]
         found = skills.get(uri)
@@ -341,7 +363,7 @@ def import_esco(
         cat = category.get(uri, "esco-other")
         resource_docs.setdefault(cat, []).append(
             {
-                "id": "self-study-" + sid.removeprefix("esco-"),
+                "id": _unique("self-study-" + sid.removeprefix("esco-"), resource_ids),
                 "kind": "self-study",
                 "title": f"Self-study placeholder: {label}",
                 "provider": "ESCO placeholder (no course in the catalogue)",
@@ -361,6 +383,7 @@ def import_esco(
     report.skills = len(skills)
     report.roles = len(roles)
     report.placeholders = sum(len(v) for v in resource_docs.values())
+    _validate(out, skill_docs, resource_docs, roles)
     files: dict[Path, str] = {}
     for cat, entries in sorted(skill_docs.items()):
         files[out / "skills" / f"{cat}.yaml"] = _dump({"skills": entries})
@@ -381,6 +404,43 @@ def import_esco(
         write_atomic(path, text, force=True)
     report.files = sorted(files)
     return report
+
+
+_URI = re.compile(r"^https?://\S+$")
+
+
+def _check_uri(uri: str, path: Path, line: int) -> None:
+    if not _URI.match(uri):
+        raise EscoError(f"{path}: line {line}: conceptUri: not an http(s) URI: {uri!r}")
+
+
+def _validate(
+    out: Path,
+    skills: Mapping[str, list[dict[str, Any]]],
+    resources: Mapping[str, list[dict[str, Any]]],
+    roles: list[dict[str, Any]],
+) -> None:
+    """Check every entry against the graph's models before anything is written."""
+    from pydantic import ValidationError
+
+    from .models import Resource, Role, Skill
+
+    groups: list[tuple[type[Skill] | type[Resource] | type[Role], list[dict[str, Any]]]] = [
+        (Skill, [e for entries in skills.values() for e in entries]),
+        (Resource, [e for entries in resources.values() for e in entries]),
+        (Role, roles),
+    ]
+    for model, entries in groups:
+        for entry in entries:
+            try:
+                model.model_validate(entry)
+            except ValidationError as err:
+                first = err.errors()[0]
+                where = ".".join(map(str, first["loc"]))
+                raise EscoError(
+                    f"{out}: {entry.get('id')}: {where}: {first['msg']} (nothing was written; "
+                    "the export has a value the importer cannot map)"
+                ) from err
 
 
 def _dump(data: Any) -> str:

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from ._input import MAX_GRAPH_FILE_BYTES, decode, load_yaml, read_bytes, walk_files
 from ._paths import cache_dir, default_graph_dir
-from .errors import GraphError, Problem
+from .errors import GraphError, InputError, Problem
 from .graph import Catalog, check_catalog
 from .models import Resource, Role, Skill
 
@@ -35,7 +36,8 @@ def graph_dirs(extra: Sequence[str | Path] = (), builtin: bool = True) -> list[P
 
 
 def _yaml_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    """Return the YAML files under root (.yaml or .yml in any case); raise on an unreadable dir."""
+    return walk_files(root, (".yaml", ".yml"))
 
 
 def _display(path: Path) -> str:
@@ -45,31 +47,19 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _parse_yaml(text: str) -> Any:
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(text, Loader=loader)
-
-
 def _loc(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc) or "(entry)"
 
 
 def _read_file(raw: bytes, shown: str) -> tuple[list[tuple[str, Any]], list[Problem]]:
     """Return the (kind, model) entries of one YAML file's bytes and its problems."""
-    import yaml
     from pydantic import ValidationError
 
     problems: list[Problem] = []
     try:
-        data = _parse_yaml(raw.decode("utf-8"))
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        return [], [Problem(shown, "", "", f"malformed YAML{line}: {err.problem or err}")]
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        return [], [Problem(shown, "", "", f"cannot read: {err}")]
+        data = load_yaml(decode(raw, shown), shown)
+    except InputError as err:
+        return [], [Problem(shown, "", "", err.detail)]
     if data is None:
         return [], []
     if not isinstance(data, dict) or len(data) != 1 or next(iter(data)) not in _KINDS:
@@ -116,16 +106,29 @@ def _code_digest() -> bytes:
 
 
 def _fingerprint(dirs: Sequence[Path]) -> tuple[str, list[tuple[Path, str, bytes]]]:
+    """Return a key of every file's content and the files; raise GraphError if one is unreadable."""
     digest = hashlib.sha256(f"pathplanner {__version__}\n".encode())
     digest.update(_code_digest())
     files: list[tuple[Path, str, bytes]] = []
+    problems: list[Problem] = []
     for root in dirs:
         digest.update(f"dir {root.resolve()}\n".encode())
-        for path in _yaml_files(root):
-            data = path.read_bytes()
+        try:
+            paths = _yaml_files(root)
+        except InputError as err:
+            problems.append(Problem(_display(Path(err.path)), "", "", err.detail))
+            continue
+        for path in paths:
+            try:
+                data = read_bytes(path, MAX_GRAPH_FILE_BYTES)
+            except InputError as err:
+                problems.append(Problem(_display(path), "", "", err.detail))
+                continue
             digest.update(f"{path.relative_to(root)} {len(data)}\n".encode())
             digest.update(data)
             files.append((root, _display(path), data))
+    if problems:
+        raise GraphError(problems)
     return digest.hexdigest()[:32], files
 
 
@@ -137,7 +140,10 @@ def validate_dirs(dirs: Sequence[Path]) -> tuple[Catalog | None, list[Problem]]:
             problems.append(Problem(_display(root), "", "", "graph directory not found"))
     if problems:
         return None, problems
-    _, files = _fingerprint(dirs)
+    try:
+        _, files = _fingerprint(dirs)
+    except GraphError as err:
+        return None, err.problems
     return _build(dirs, files)
 
 

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from ._input import LIMITS
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Level = Annotated[int, Field(ge=1, le=3)]
 LevelMap = dict[Id, Level]
@@ -47,7 +49,10 @@ RESOURCE_KINDS: tuple[str, ...] = ResourceKind.__args__  # type: ignore[attr-def
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    # allow_inf_nan=False: NaN and infinities are refused in every number of the graph.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 class SkillLevel(_Frozen):
@@ -102,9 +107,9 @@ class Resource(_Frozen):
     provider: str = Field(min_length=1)
     author: str | None = None
     url: str | None = Field(default=None, pattern=r"^https?://\S+$")
-    hours: float = Field(ge=0)
+    hours: float = Field(ge=0, le=LIMITS["hours"][1])
     hours_source: str = Field(min_length=1)
-    cost_usd: float = Field(ge=0)
+    cost_usd: float = Field(ge=0, le=LIMITS["cost_usd"][1])
     cost_source: str | None = None
     level: Literal["beginner", "intermediate", "advanced"] = "beginner"
     format: Literal["video", "text", "interactive", "project", "exam", "mixed", "book"] = "mixed"
@@ -114,7 +119,7 @@ class Resource(_Frozen):
     requires: LevelMap = Field(default_factory=dict)
     teaches: LevelMap = Field(min_length=1)
     exam_code: str | None = None
-    validity_years: float | None = Field(default=None, gt=0)
+    validity_years: float | None = Field(default=None, gt=0, le=100)
     notes: str | None = None
 
     @model_validator(mode="after")
@@ -148,7 +153,7 @@ class RoleRequirements(_Frozen):
 class Salary(_Frozen):
     """A salary figure with its source and year."""
 
-    amount_usd: float = Field(gt=0)
+    amount_usd: float = Field(gt=0, le=100_000_000)
     period: Literal["year", "month", "hour"] = "year"
     region: str = "US"
     source: str = Field(min_length=1)

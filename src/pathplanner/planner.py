@@ -7,7 +7,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .errors import InfeasibleError, PlanningError
+from ._input import check_number
+from .errors import InfeasibleError, PlanningError, UnknownNameError
 from .gap import Gap, compute_gap
 from .graph import Catalog
 from .optimize import Constraints, Problem, Selection, make_problem, rebuild, replay, solve
@@ -176,6 +177,29 @@ class Plan:
         return doc
 
 
+def checked(value: Any, name: str) -> float:
+    """Return a planning number within its limits; raise PlanningError naming it otherwise."""
+    try:
+        return check_number(value, name)
+    except ValueError as err:
+        raise PlanningError(f"{name}: {err}") from None
+
+
+def check_exclusions(catalog: Catalog, c: Constraints) -> None:
+    """Raise UnknownNameError for an excluded provider or kind that matches nothing."""
+    from ._names import nearest, normalize
+    from .models import RESOURCE_KINDS
+
+    providers = {normalize(r.provider): r.provider for r in catalog.resources.values()}
+    for name in c.exclude_providers:
+        if normalize(name) not in providers:
+            hint = nearest(normalize(name), providers, n=1)
+            raise UnknownNameError("provider", name, [providers[h] for h in hint])
+    for kind in c.exclude_kinds:
+        if kind not in RESOURCE_KINDS:
+            raise UnknownNameError("kind", kind, nearest(kind, RESOURCE_KINDS))
+
+
 def _resolve_certs(catalog: Catalog, names: Iterable[str]) -> tuple[str, ...]:
     out: list[str] = []
     for name in names:
@@ -221,14 +245,22 @@ def plan(
     c = constraints or Constraints(**options)
     include = tuple(dict.fromkeys(catalog.resolve("resource", n) for n in c.include))
     certs = _resolve_certs(catalog, c.with_certs)
+    check_exclusions(catalog, c)
     budget = c.budget_usd if c.budget_usd is not None else profile.budget_usd
-    for name, value in (("--budget-usd", budget), ("--max-hours", c.max_hours)):
-        if value is not None and value < 0:
-            raise PlanningError(f"{name} must not be negative")
+    for name, value in (
+        ("budget_usd", budget),
+        ("max_hours", c.max_hours),
+        ("hourly_rate", c.hourly_rate),
+        ("time_limit", c.time_limit),
+    ):
+        if value is not None:
+            checked(value, name)
     c = replace(c, include=include, with_certs=certs, budget_usd=budget)
-    hpw = hours_per_week or profile.hours_per_week or DEFAULT_HOURS_PER_WEEK
-    if hpw <= 0 or hpw > 168:
-        raise PlanningError("--hours-per-week must be between 0 and 168")
+    hpw = next(
+        (h for h in (hours_per_week, profile.hours_per_week) if h is not None),
+        DEFAULT_HOURS_PER_WEEK,
+    )
+    checked(hpw, "hours_per_week")  # hpw itself stays as given: 8 is written as 8, not 8.0
     goal = role.goal(c.include_optional)
     for cert in certs:
         goal[cert] = max(goal.get(cert, 0), 1)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._input import check_number, read_yaml
 from .errors import PathPlannerError, ProfileError, UnknownNameError
 from .graph import Catalog
 
@@ -51,30 +52,20 @@ def _number(data: Mapping[str, Any], key: str, where: str) -> float | None:
     value = data.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ProfileError(f"{where}: {key}: must be a non-negative number, got {value!r}")
-    return float(value)
+    if isinstance(value, str):  # a profile number is a YAML number, not text
+        raise ProfileError(f"{where}: {key}: must be a number, got {value!r}")
+    try:
+        return check_number(value, key)
+    except ValueError as err:
+        raise ProfileError(f"{where}: {key}: {err}") from None
 
 
 def read_profile_file(path: str | Path) -> ProfileFile:
     """Read and check the shape of a profile YAML file."""
     import difflib
 
-    import yaml
-
     shown = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as err:
-        raise ProfileError(f"{shown}: cannot read profile: {err.strerror or err}") from err
-    try:
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark
-        line = f" at line {mark.line + 1}" if mark else ""
-        raise ProfileError(f"{shown}: malformed YAML{line}: {err.problem}") from err
-    except yaml.YAMLError as err:
-        raise ProfileError(f"{shown}: malformed YAML: {err}") from err
+    data = read_yaml(path)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -93,6 +84,9 @@ def read_profile_file(path: str | Path) -> ProfileFile:
         raise ProfileError(f"{shown}: done: must be a list of resource ids")
     name = data.get("name")
     from_role = data.get("from")
+    for key, value in (("name", name), ("from", from_role)):
+        if value is not None and not isinstance(value, (str, int, float)):
+            raise ProfileError(f"{shown}: {key}: must be text, got a {type(value).__name__}")
     return ProfileFile(
         path=shown,
         name=str(name) if name is not None else None,
@@ -104,10 +98,15 @@ def read_profile_file(path: str | Path) -> ProfileFile:
     )
 
 
-def parse_have(values: Iterable[str]) -> list[tuple[str, int]]:
-    """Parse --have values like 'python:2,sql:1' (a bare name means level 1)."""
+def parse_have(values: Iterable[str], source: str = "have") -> list[tuple[str, int]]:
+    """Parse have values like 'python:2,sql:1' (a bare name means level 1).
+
+    `source` names where the values come from in messages (the CLI passes its flag).
+    """
     out: list[tuple[str, int]] = []
     for value in values:
+        if not isinstance(value, str):
+            raise ProfileError(f"{source}: must be text like python:2,sql:1, got {value!r}")
         for part in value.split(","):
             part = part.strip()
             if not part:
@@ -119,9 +118,9 @@ def parse_have(values: Iterable[str]) -> list[tuple[str, int]]:
                 level = int(level_text)
             except ValueError:
                 raise ProfileError(
-                    f"--have '{part}': level must be a whole number from 0 to 3"
+                    f"{source} '{part}': level must be a whole number from 0 to 3"
                 ) from None
-            _level(level, f"--have '{part}'")
+            _level(level, f"{source} '{part}'")
             out.append((name.strip(), level))
     return out
 
@@ -131,11 +130,15 @@ def build_profile(
     from_role: str | None = None,
     have: Iterable[str] | Mapping[str, int] = (),
     profile_file: str | Path | None = None,
-    done: Iterable[str] = (),
+    done: Iterable[str | tuple[str, str]] = (),
+    have_source: str = "have",
+    done_source: str = "done",
 ) -> Profile:
     """Return the starting state from a role, skill levels, a profile file and done resources.
 
     Levels combine by maximum; done resources count as taken (their skills are learned).
+    A done item is a name, or a (name, where) pair naming its source (e.g. a file and line);
+    `have_source` and `done_source` name the other sources in messages.
     """
     skills: dict[str, int] = {}
     pf = read_profile_file(profile_file) if profile_file is not None else None
@@ -157,11 +160,25 @@ def build_profile(
     if pf is not None:
         for name, level in pf.skills.items():
             add(name, level, f"{pf.path}: skills.{name}")
-    pairs = list(have.items()) if isinstance(have, Mapping) else parse_have(have)
+    if isinstance(have, Mapping):
+        pairs = []
+        for name, level in have.items():
+            if not isinstance(name, str):
+                raise ProfileError(f"{have_source}: skill names must be text, got {name!r}")
+            pairs.append((name, _level(level, f"{have_source}.{name}")))
+    elif isinstance(have, str):
+        pairs = parse_have([have], have_source)
+    else:
+        pairs = parse_have(have, have_source)
     for name, level in pairs:
-        add(name, level, "--have")
+        add(name, level, have_source)
     done_ids: list[str] = []
-    sources = [(d, "--done") for d in done]
+    sources: list[tuple[str, str]] = []
+    for item in done:
+        name, where = item if isinstance(item, tuple) else (item, done_source)
+        if not isinstance(name, str):
+            raise ProfileError(f"{where}: must be resource ids, got {name!r}")
+        sources.append((name, where))
     if pf is not None:
         sources = [(d, f"{pf.path}: done") for d in pf.done] + sources
     for name, where in sources:

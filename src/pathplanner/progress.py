@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._input import read_text
 from .errors import ProfileError
 
 __all__ = ["MarkdownProgress", "read_markdown_progress"]
@@ -23,22 +24,25 @@ class MarkdownProgress:
     from_role: str | None
     done: tuple[str, ...]
     open: tuple[str, ...]
+    done_at: tuple[tuple[str, str], ...] = ()
+    """Each ticked id with where it is ticked ('plan.md: line 12'), for messages."""
 
 
 def read_markdown_progress(path: str | Path) -> MarkdownProgress:
     """Read a plan written with --format md and return its ticked and open steps."""
     shown = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as err:
-        raise ProfileError(f"{shown}: cannot read: {err.strerror or err}") from err
+    text = read_text(path)
     header = _HEADER.search(text)
     done: list[str] = []
+    done_at: list[tuple[str, str]] = []
     left: list[str] = []
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         m = _BOX.match(line)
-        if m:
-            (done if m.group(1) in "xX" else left).append(m.group(2))
+        if m and m.group(1) in "xX":
+            done.append(m.group(2))
+            done_at.append((m.group(2), f"{shown}: line {number}"))
+        elif m:
+            left.append(m.group(2))
     if not done and not left:
         raise ProfileError(
             f"{shown}: no plan steps found (expected lines like '- [x] **1. Title** (`id`)' "
@@ -50,4 +54,5 @@ def read_markdown_progress(path: str | Path) -> MarkdownProgress:
         from_role=header.group(2) if header and header.group(2) else None,
         done=tuple(done),
         open=tuple(left),
+        done_at=tuple(done_at),
     )

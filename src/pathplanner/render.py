@@ -214,6 +214,7 @@ def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
         edges.extend((step["step"], later) for later in step["needed_by"])
     from_name = catalog.roles[plan.from_role].name if plan.from_role else None
     width_per_week = 24 if plan.weeks <= 30 else max(6, 720 // max(plan.weeks, 1))
+    stride = 4 * max(1, -(-plan.weeks // 240))
     bars = [
         {
             "step": st["step"],
@@ -237,7 +238,8 @@ def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
             "week_width": width_per_week,
             "width": max(1, plan.weeks) * width_per_week,
             "height": max(1, len(bars)) * 22,
-            "weeks": list(range(1, plan.weeks + 1)),
+            # the weeks to label: 1 and every 4th, thinned so a plan of years stays small
+            "weeks": [1, *range(stride, plan.weeks + 1, stride)] if plan.weeks else [],
         },
         "generator": f"pathplanner {__version__}",
     }
@@ -281,6 +283,9 @@ def plan_csv(plan: Plan, catalog: Catalog) -> str:
     return csv_text(header, rows)
 
 
+_ICS_WEEKLY_MAX = 52
+
+
 def plan_ics(plan: Plan, catalog: Catalog) -> str:
     """Return iCalendar study blocks: for each week of each step, its share of the hours.
 
@@ -307,8 +312,16 @@ def plan_ics(plan: Plan, catalog: Catalog) -> str:
     for s in plan.steps:
         begin, end = used, used + s.hours
         used = end
-        for week in range(s.start_week, s.end_week + 1):
-            lo, hi = (week - 1) * hpw, week * hpw
+        span = s.end_week - s.start_week + 1
+        # a block per week, but one block for a step of more than a year: the calendar
+        # grows with the steps, not with the weeks
+        blocks = (
+            [(w, 1) for w in range(s.start_week, s.end_week + 1)]
+            if span <= _ICS_WEEKLY_MAX
+            else [(s.start_week, span)]
+        )
+        for week, weeks in blocks:
+            lo, hi = (week - 1) * hpw, (week - 1 + weeks) * hpw
             share = max(0.0, min(end, hi) - max(begin, lo))
             if share <= 0 and s.hours > 0:
                 continue
@@ -317,8 +330,9 @@ def plan_ics(plan: Plan, catalog: Catalog) -> str:
             event.add("uid", f"{key}-{s.number}-{week}@pathplanner")
             event.add("dtstamp", stamp)
             event.add("dtstart", day)
-            event.add("dtend", day + dt.timedelta(days=7))
-            event.add("summary", f"Study {s.number}: {s.title} ({fmt_hours(share)})")
+            event.add("dtend", day + dt.timedelta(days=7 * weeks))
+            over = f" over {weeks} weeks" if weeks > 1 else ""
+            event.add("summary", f"Study {s.number}: {s.title} ({fmt_hours(share)}{over})")
             lines = [
                 f"{s.provider} · {s.kind} · {fmt_hours(s.hours)} in all · {fmt_usd(s.cost_usd)}"
             ]

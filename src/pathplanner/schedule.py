@@ -7,6 +7,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .errors import PlanningError
 from .graph import Catalog
 
 __all__ = ["ScheduledStep", "dependencies", "order", "schedule"]
@@ -89,7 +90,8 @@ def schedule(
     """Fit resources one after another into weeks of hours_per_week study hours.
 
     A resource starts in the week its first hour falls in and ends in the week its last hour
-    falls in, so a long one spans weeks and short ones share a week.
+    falls in, so a long one spans weeks and short ones share a week. Raise PlanningError
+    when the dates would run past the last day the calendar has (31 December 9999).
     """
     out: list[ScheduledStep] = []
     used = 0.0
@@ -98,13 +100,23 @@ def schedule(
         first = math.floor(used / hours_per_week + 1e-9) + 1
         used += hours
         last = max(first, math.ceil(used / hours_per_week - 1e-9))
+        try:
+            # the day after the last week must exist too: calendars end a block there
+            after = start + dt.timedelta(weeks=last) if start else None
+        except OverflowError:
+            after = None
+        if start is not None and after is None:
+            raise PlanningError(
+                f"starting on {start.isoformat()}, the schedule ({last:,} weeks at "
+                f"{hours_per_week:g} h/week) runs past the year 9999; give an earlier start"
+            )
         out.append(
             ScheduledStep(
                 resource=rid,
                 start_week=first,
                 end_week=last,
                 start_date=start + dt.timedelta(weeks=first - 1) if start else None,
-                end_date=start + dt.timedelta(weeks=last, days=-1) if start else None,
+                end_date=after - dt.timedelta(days=1) if after else None,
             )
         )
     return out
