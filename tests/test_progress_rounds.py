@@ -375,6 +375,15 @@ def test_malformed_state_is_a_clear_error(
     with pytest.raises(StateError, match="format 'x/9' is not 'pathplanner-state/1'"):
         read_markdown_progress(md)
     assert issubclass(StateError, ProfileError)
+    # a state naming what the graph no longer has: one line, with file and line
+    md.write_text(text.replace('"hours_per_week":-1', '"hours_per_week":12').replace(
+        '"skills":{"python":1,', '"skills":{"pyhton":1,'), encoding="utf-8")  # fmt: skip
+    result = run("progress", *graph_args(mini_dir), "--from-markdown", str(md))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {md}: line 2: pathplanner-state: skills.pyhton: unknown skill 'pyhton'"
+        " — did you mean 'python'?\n"
+    )
 
 
 def test_library_done_hours_keep_the_step_with_hours_left(mini: Any) -> None:
@@ -402,3 +411,19 @@ def test_profile_file_done_hours(tmp_path: Path, mini: Any) -> None:
     path.write_text("skills: {python: 1}\ndone_hours: {ml-cours: 3}\n")
     with pytest.raises(ProfileError, match="unknown resource 'ml-cours'"):
         build_profile(mini, profile_file=path)
+
+
+def test_plans_written_before_states_still_read(
+    tmp_path: Path, mini_dir: Path, profile_file: Path
+) -> None:
+    md = first_plan(tmp_path, mini_dir, profile_file)
+    text = re.sub(r"^<!-- pathplanner-state: .*\n", "", md.read_text(encoding="utf-8"), flags=re.M)
+    text = re.sub(r" <!-- step: [a-z0-9-]+ -->", "", text)
+    md.write_text(text.replace("- [ ] **1.", "- [x] **1.", 1), encoding="utf-8")
+    prog = read_markdown_progress(md)
+    assert prog.state is None and prog.done == ("docker-b",) and prog.target == "mle"
+    doc = json.loads(ok("progress", *graph_args(mini_dir), "--from-markdown", str(md),
+                        "--profile", str(profile_file), "--format", "json"))  # fmt: skip
+    assert doc["done"] == ["docker-b"]
+    assert doc["plan"]["state"]["learner"] == "Sam"
+    assert doc["plan"]["state"]["done"] == [{"resource": "docker-b", "round": 1, "date": None}]

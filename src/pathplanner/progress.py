@@ -233,6 +233,7 @@ class MarkdownProgress:
     state: PlanState | None = None
     ticks: tuple[Tick, ...] = ()
     partial: tuple[Partial, ...] = ()
+    state_where: str = "state"  # 'plan.md: line 2', for messages about the state's content
 
     @property
     def has_progress(self) -> bool:
@@ -281,7 +282,9 @@ def _visible_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _find_state(lines: Iterable[tuple[int, str]], shown: str) -> PlanState | None:
+def _find_state(
+    lines: Iterable[tuple[int, str]], shown: str
+) -> tuple[PlanState, str] | tuple[None, str]:
     for n, line in lines:
         m = _STATE_LINE.match(line)
         if m:
@@ -292,8 +295,8 @@ def _find_state(lines: Iterable[tuple[int, str]], shown: str) -> PlanState | Non
                 raise StateError(
                     f"{where}: pathplanner-state: malformed JSON at column {err.colno}: {err.msg}"
                 ) from None
-            return parse_state(data, where)
-    return None
+            return parse_state(data, where), where
+    return None, shown
 
 
 def _read_text(path: str | Path) -> str:
@@ -318,7 +321,7 @@ def read_markdown_progress(path: str | Path) -> MarkdownProgress:
 
 def _parse_markdown(text: str, shown: str) -> MarkdownProgress:
     lines = _visible_lines(text)
-    state = _find_state(lines, shown)
+    state, state_where = _find_state(lines, shown)
     header = _HEADER.search(text)
     marked = [(n, m) for n, line in lines if (m := _STEP.match(line))]
     done: list[str] = []
@@ -361,6 +364,7 @@ def _parse_markdown(text: str, shown: str) -> MarkdownProgress:
         state=state,
         ticks=tuple(ticks),
         partial=tuple(partial),
+        state_where=state_where,
     )
 
 
@@ -380,13 +384,18 @@ def read_progress(path: str | Path) -> MarkdownProgress:
                 f"{shown}: not a plan with a state (expected pathplanner-plan/1 JSON "
                 "written by this version of pathplanner)"
             )
-        state = parse_state(doc["state"], f"{shown}: state")
-        return MarkdownProgress(shown, state.target, state.from_role, (), (), state)
+        where = f"{shown}: state"
+        state = parse_state(doc["state"], where)
+        return MarkdownProgress(
+            shown, state.target, state.from_role, (), (), state, state_where=where
+        )
     if re.match(r"\s*<!DOCTYPE html|\s*<html", text, re.I):
-        found = _find_state(enumerate(text.splitlines(), start=1), shown)
+        found, where = _find_state(enumerate(text.splitlines(), start=1), shown)
         if found is None:
             raise StateError(f"{shown}: no pathplanner-state line found in this HTML plan")
-        return MarkdownProgress(shown, found.target, found.from_role, (), (), found)
+        return MarkdownProgress(
+            shown, found.target, found.from_role, (), (), found, state_where=where
+        )
     return _parse_markdown(text, shown)
 
 
@@ -434,6 +443,7 @@ def replan(
     start: dt.date | None = None,
     constraints: Mapping[str, Any] | None = None,
     explain: bool = True,
+    where: str = "state",
 ) -> Plan:
     """Return the plan for what is left, keeping the whole state and every finished step.
 
@@ -443,14 +453,13 @@ def replan(
     pace or budget), `target`, `hours_per_week` and `constraints` (Constraints fields) change
     the state from now on. Without `start` the rest starts after the weeks already studied.
     Budget and max hours bound the whole route: what rounds finished counts against them.
+    `where` names the state's origin in messages ('plan.md: line 2').
     """
     from .optimize import Constraints
     from .planner import plan as make_plan
     from .profile import Profile
 
-    where = "state"
-    for rid in (*state.finished, *state.done_hours):
-        _resolve_tick(catalog, rid, f"{where}: {rid}")
+    _check_state(catalog, state, where)
     if target is not None:
         state = state.model_copy(update={"target": catalog.resolve_role(target).id})
     state = _apply_profile(catalog, state, profile)
@@ -535,6 +544,23 @@ def replan(
         explain=explain,
     )
     return replace(rest, state=state)
+
+
+def _check_state(catalog: Catalog, state: PlanState, where: str) -> None:
+    """Raise StateError, naming where the state came from, for ids the graph does not know."""
+    checks: list[tuple[str, str, str]] = [("role", state.target, "target")]
+    if state.from_role:
+        checks.append(("role", state.from_role, "from_role"))
+    checks += [("skill", s, f"skills.{s}") for s in state.skills]
+    checks += [("skill", s, "constraints.with_certs") for s in state.constraints.with_certs]
+    checks += [("resource", r, "constraints.include") for r in state.constraints.include]
+    checks += [("resource", r, "done") for r in state.finished]
+    checks += [("resource", r, f"done_hours.{r}") for r in state.done_hours]
+    for kind, name, field in checks:
+        try:
+            catalog.resolve(kind, name)
+        except PathPlannerError as err:
+            raise StateError(f"{where}: pathplanner-state: {field}: {err}") from err
 
 
 def _apply_profile(catalog: Catalog, state: PlanState, profile: Profile | None) -> PlanState:
@@ -642,6 +668,7 @@ def resume(
         start=start,
         constraints=constraints,
         explain=explain,
+        where=source.state_where if source else "state",
     )
 
 
