@@ -268,7 +268,7 @@ def plan(
     partial = {
         catalog.resolve("resource", r): h
         for r, h in sorted(profile.done_hours.items())
-        if r not in profile.done
+        if r not in profile.done and h > 0
     }
     # A step begun stays in the plan: it is included for the solver, not as the user's choice.
     solve_c = replace(c, include=tuple(dict.fromkeys((*c.include, *sorted(partial)))))

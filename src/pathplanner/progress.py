@@ -175,11 +175,27 @@ def new_state(
 ) -> PlanState:
     """Return the state of a first plan (constraints with ids already resolved)."""
     c = constraints
+    try:
+        return _new_state(target, profile, c, hours_per_week, start)
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise PlanningError(f"cannot record the plan's state: {loc}: {first['msg']}") from None
+
+
+def _new_state(
+    target: str,
+    profile: Profile,
+    c: Constraints,
+    hours_per_week: float,
+    start: dt.date | None,
+) -> PlanState:
+    skills = profile.stated if profile.stated is not None else profile.skills
     return PlanState(
         target=target,
         learner=profile.name,
         from_role=profile.from_role,
-        skills=dict(profile.stated if profile.stated is not None else profile.skills),
+        skills={k: v for k, v in skills.items() if v > 0},
         hours_per_week=hours_per_week,
         start_date=start,
         objective=c.objective,
@@ -197,7 +213,9 @@ def new_state(
             time_limit=c.time_limit,
         ),
         done=tuple(Finished(resource=r) for r in profile.done),
-        done_hours={r: h for r, h in sorted(profile.done_hours.items()) if r not in profile.done},
+        done_hours={
+            r: h for r, h in sorted(profile.done_hours.items()) if r not in profile.done and h > 0
+        },
     )
 
 
