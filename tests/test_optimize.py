@@ -34,9 +34,7 @@ def _tie_break_from(catalog: Catalog, incumbent: list[str]) -> list[str]:
     model = _Model(problem)
     every = list(range(len(model.cols)))
     model.add_row(every, [catalog.resources[r].hours for r in model.cols], 10.0 + 1e-6)
-    chosen, note = _first_by_id(
-        model, [model.cols.index(r) for r in incumbent], lambda: math.inf
-    )
+    chosen, note = _first_by_id(model, [model.cols.index(r) for r in incumbent], lambda: math.inf)
     assert note == ""
     return [model.cols[i] for i in chosen]
 

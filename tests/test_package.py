@@ -67,8 +67,16 @@ def _installed_command() -> list[str]:
 def test_the_real_command_writes_only_its_output_to_stdout(fmt: str) -> None:
     # C code (the solver's banner) can write to descriptor 1 where CliRunner never looks.
     result = subprocess.run(
-        [*_installed_command(), "plan", "--from", "data-scientist", "--to", "ml-engineer"]
-        + ["--format", fmt],
+        [
+            *_installed_command(),
+            "plan",
+            "--from",
+            "data-scientist",
+            "--to",
+            "ml-engineer",
+            "--format",
+            fmt,
+        ],
         capture_output=True,
         text=True,
         check=False,

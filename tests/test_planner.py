@@ -319,7 +319,7 @@ def constrained_case(draw: Any) -> tuple[Catalog, dict[str, Any]]:
         options["free_only"] = True
     if draw(st.integers(0, 3)) == 0:
         options["include"] = (draw(st.sampled_from(sorted(resources))),)
-    if draw(st.integers(0, 4)) == 0:
+    if draw(st.integers(0, 4)) == 0 and any(r.provider == "Q" for r in resources.values()):
         options["exclude_providers"] = ("Q",)
     return Catalog(skills=skills, resources=resources, roles=roles), options
 

@@ -7,6 +7,7 @@ the duration of the constructor only, under a lock (constructing one takes about
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -19,10 +20,9 @@ def _construct() -> Any:
     import highspy
 
     with _lock:
-        try:
+        # a closed or broken stdout: nothing buffered can be lost by not flushing
+        with contextlib.suppress(OSError, ValueError):
             sys.stdout.flush()
-        except (OSError, ValueError):
-            pass  # a closed or broken stdout: nothing buffered can be lost by not flushing
         try:
             saved = os.dup(1)
         except OSError:  # no descriptor 1 at all: the banner has nowhere to go

@@ -599,6 +599,10 @@ def plan(
     from .render import format_for_path, render_plan
 
     fmt = fmt or (format_for_path(output) if output else "text")
+    if output is not None and force:
+        from .progress import guard_overwrite
+
+        guard_overwrite(output)  # a fresh plan must not wipe recorded ticks
     catalog = _catalog(graphs)
     profile = _profile(catalog, from_role, have, profile_file, done)
     p = make_plan(
@@ -619,15 +623,16 @@ def plan(
 @_profile_options
 @click.option(
     "--from-markdown",
+    "--from-plan",
     "markdown",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="A plan written with --format md: its ticked boxes count as done.",
+    help="A plan pathplanner wrote (md, json or html): its state, and its ticked boxes.",
 )
-@click.option("--to", "target", metavar="ROLE", help="The role (default: the Markdown plan's).")
+@click.option("--to", "target", metavar="ROLE", help="The role (default: the plan's).")
 @_constraint_options
 @_plan_output_options(
-    hours="Study hours per week.",
-    start="When the rest starts (YYYY-MM-DD).",
+    hours="Study hours per week (default: the plan's).",
+    start="When the rest starts (YYYY-MM-DD; default: after the weeks already studied).",
     fmt="Format of the re-planned rest (default: text, or from -o's extension).",
 )
 def progress(
@@ -647,60 +652,58 @@ def progress(
 ) -> None:
     """Mark resources done, see what is left, and re-plan the rest.
 
-    Done resources come from --done, the profile's done: list and the ticked boxes
-    (- [x]) of a Markdown plan.
+    A plan written by pathplanner carries its whole starting state (profile, pace, budget,
+    start, constraints) and what was finished; the re-plan keeps both and adds the boxes
+    ticked (- [x]), the partial hours written as (20/40 h) and --done. Options given here
+    change the state from now on.
 
     \b
     Examples:
       pathplanner progress --from-markdown plan.md
+      pathplanner progress --from-markdown plan.md -o plan.md --force
       pathplanner progress --from data-scientist --to ml-engineer --done kaggle-learn-intro-to-deep-learning
-      pathplanner progress --from-markdown plan.md -o rest.md
     """
-    from ._io import dumps_json
-    from .planner import plan as make_plan
-    from .progress import read_markdown_progress
-    from .render import fmt_hours, format_for_path, render_plan
+    from .progress import guard_overwrite, progress_document, progress_text, read_progress, resume
+    from .render import format_for_path, render_plan
 
     fmt = fmt or (format_for_path(output) if output else "text")
-    md = read_markdown_progress(markdown) if markdown else None
-    target = target or (md.target if md else None)
-    if not target:
+    source = read_progress(markdown) if markdown else None
+    if not target and not (source and source.target):
         raise click.UsageError(
             "give --to ROLE (or --from-markdown with a plan written by pathplanner)"
         )
-    from_role = from_role or (md.from_role if md else None)
+    if output is not None and force:
+        guard_overwrite(output, source=markdown)
     catalog = _catalog(graphs)
-    finished: tuple[str | tuple[str, str], ...] = (*done, *(md.done_at if md else ()))
-    profile = _profile(catalog, from_role, have, profile_file, tuple(dict.fromkeys(finished)))
-    rest = make_plan(
+    _constraints(catalog, kw)  # checks the values
+    ctx = click.get_current_context()
+    given = {
+        k: v
+        for k, v in kw.items()
+        if ctx.get_parameter_source(k) is not click.core.ParameterSource.DEFAULT
+    }
+    fresh = source is None or source.state is None
+    legacy_from = source.from_role if source and fresh else None
+    profile = None
+    if fresh or from_role or have or profile_file:
+        profile = _profile(catalog, from_role or legacy_from, have, profile_file, ())
+    rest = resume(
         catalog,
-        target,
-        profile,
-        constraints=_constraints(catalog, kw),
+        source,
+        target=target,
+        profile=profile,
+        done=done,
         hours_per_week=hours_per_week,
         start=start.date() if start else None,
+        constraints=given,
         explain=fmt not in ("json", "csv", "ics"),
     )
-    done_ids = list(profile.done)
-    done_hours = sum(catalog.resources[r].hours for r in done_ids)
     if fmt == "json":
-        doc = {
-            "format": "pathplanner-progress/1",
-            "done": done_ids,
-            "done_hours": round(done_hours, 2),
-            "plan": rest.to_json(),
-        }
-        _emit(dumps_json(doc), output, force)
+        _emit(_json(progress_document(rest, catalog)), output, force)
         return
     body = render_plan(rest, fmt, catalog)
     if fmt in ("text", "txt"):
-        head = [f"Done: {len(done_ids)} resource(s), {fmt_hours(done_hours)}"]
-        head += [f"  [x] {catalog.resources[r].title} ({r})" for r in done_ids]
-        left = len(rest.steps)
-        head.append(
-            f"Left: {left} step(s), {fmt_hours(rest.total_hours)}" + ("" if left else " — done!")
-        )
-        body = "\n".join(head) + "\n\n" + body
+        body = progress_text(rest, catalog) + "\n" + body
     _emit(body, output, force)
 
 

@@ -499,8 +499,12 @@ def greedy(problem: Problem) -> list[str]:
 TIE_BREAK = {
     "hours": ("study hours", "cost", "number of steps", "resource ids"),
     "cost": ("cost", "study hours", "number of steps", "resource ids"),
-    "balanced": ("hours plus cost at the hourly rate", "study hours", "number of steps",
-                 "resource ids"),
+    "balanced": (
+        "hours plus cost at the hourly rate",
+        "study hours",
+        "number of steps",
+        "resource ids",
+    ),
 }
 
 
@@ -681,9 +685,8 @@ def _first_by_id(
     zero = [0.0] * n
     picked = set(chosen)
     others = [i for i in range(n) if i not in picked]
-    model.add_row([*picked, *others], [1.0] * len(picked) + [-1.0] * len(others),
-                  len(picked) - 1.0)
-    status, alt, _ = model.run(zero, None, left())
+    model.add_row([*picked, *others], [1.0] * len(picked) + [-1.0] * len(others), len(picked) - 1.0)
+    status, _alt, _ = model.run(zero, None, left())
     model.drop_last_row()
     if status == "infeasible":
         return sorted(picked), ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._input import check_number
 from .errors import InfeasibleError, PlanningError, UnknownNameError
@@ -15,7 +15,18 @@ from .optimize import Constraints, Problem, Selection, make_problem, rebuild, re
 from .profile import Profile, build_profile
 from .schedule import dependencies, order, schedule
 
-__all__ = ["DEFAULT_HOURS_PER_WEEK", "Alternative", "Milestone", "Plan", "Step", "plan"]
+if TYPE_CHECKING:
+    from .progress import PlanState
+
+__all__ = [
+    "DEFAULT_HOURS_PER_WEEK",
+    "Alternative",
+    "Milestone",
+    "Plan",
+    "Step",
+    "plan",
+    "resolve_constraints",
+]
 
 PLAN_FORMAT = "pathplanner-plan/1"
 DEFAULT_HOURS_PER_WEEK = 8.0
@@ -52,6 +63,7 @@ class Step:
     closes: list[tuple[str, int]]
     needed_by: list[int]
     alternatives: list[Alternative] = field(default_factory=list)
+    done_hours: float = 0.0  # hours already studied; `hours` is what is left
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,7 @@ class Plan:
     gap: Gap
     learner: str | None = None
     attributions: list[str] = field(default_factory=list)
+    state: PlanState | None = None  # the whole starting state and what was finished
 
     @property
     def total_hours(self) -> float:
@@ -148,8 +161,10 @@ class Plan:
         if self.learner:
             doc["learner"] = self.learner
         for s in self.steps:
+            extra = {"done_hours": s.done_hours} if s.done_hours else {}
             doc["steps"].append(
-                {
+                extra
+                | {
                     "resource": s.resource,
                     "hours": s.hours,
                     "cost_usd": s.cost_usd,
@@ -174,6 +189,8 @@ class Plan:
             )
         if self.attributions:
             doc["attributions"] = list(self.attributions)
+        if self.state is not None:
+            doc["state"] = self.state.to_json()
         return doc
 
 
@@ -220,6 +237,31 @@ def _resolve_certs(catalog: Catalog, names: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def resolve_constraints(
+    catalog: Catalog, constraints: Constraints, profile: Profile | None = None
+) -> Constraints:
+    """Return constraints with resource and certification names resolved to ids.
+
+    The budget is the one given, else the profile's.
+    """
+    c = constraints
+    include = tuple(dict.fromkeys(catalog.resolve("resource", n) for n in c.include))
+    certs = _resolve_certs(catalog, c.with_certs)
+    check_exclusions(catalog, c)
+    budget = c.budget_usd
+    if budget is None and profile is not None:
+        budget = profile.budget_usd
+    for name, value in (
+        ("budget_usd", budget),
+        ("max_hours", c.max_hours),
+        ("hourly_rate", c.hourly_rate),
+        ("time_limit", c.time_limit),
+    ):
+        if value is not None:
+            checked(value, name)
+    return replace(c, include=include, with_certs=certs, budget_usd=budget)
+
+
 def plan(
     catalog: Catalog,
     target: str,
@@ -237,37 +279,36 @@ def plan(
 
     `options` are Constraints fields (objective, budget_usd, free_only, include, ...) and are
     used when `constraints` is not given. Names (roles, skills, resources) resolve by id, name
-    or alias. Raise InfeasibleError, with the reason, when no plan meets the goal.
+    or alias. A profile's `done_hours` (hours studied of resources not finished) keep those
+    resources in the plan with the hours left. Raise InfeasibleError, with the reason, when
+    no plan meets the goal. The plan carries its state (see `pathplanner.progress`).
     """
+    from .progress import new_state
+
     if profile is None:
         profile = build_profile(catalog, from_role=from_role, have=have)
     role = catalog.resolve_role(target)
-    c = constraints or Constraints(**options)
-    include = tuple(dict.fromkeys(catalog.resolve("resource", n) for n in c.include))
-    certs = _resolve_certs(catalog, c.with_certs)
-    check_exclusions(catalog, c)
-    budget = c.budget_usd if c.budget_usd is not None else profile.budget_usd
-    for name, value in (
-        ("budget_usd", budget),
-        ("max_hours", c.max_hours),
-        ("hourly_rate", c.hourly_rate),
-        ("time_limit", c.time_limit),
-    ):
-        if value is not None:
-            checked(value, name)
-    c = replace(c, include=include, with_certs=certs, budget_usd=budget)
+    c = resolve_constraints(catalog, constraints or Constraints(**options), profile)
     hpw = next(
         (h for h in (hours_per_week, profile.hours_per_week) if h is not None),
         DEFAULT_HOURS_PER_WEEK,
     )
     checked(hpw, "hours_per_week")  # hpw itself stays as given: 8 is written as 8, not 8.0
     goal = role.goal(c.include_optional)
-    for cert in certs:
+    for cert in c.with_certs:
         goal[cert] = max(goal.get(cert, 0), 1)
+    partial = {
+        catalog.resolve("resource", r): h
+        for r, h in sorted(profile.done_hours.items())
+        if r not in profile.done and h > 0
+    }
+    # A step begun stays in the plan: it is included for the solver, not as the user's choice.
+    solve_c = replace(c, include=tuple(dict.fromkeys((*c.include, *sorted(partial)))))
     start_state = dict(profile.skills)
-    problem = make_problem(catalog, start_state, goal, c, done=profile.done)
+    problem = make_problem(catalog, start_state, goal, solve_c, done=profile.done)
     selection = solve(problem)
-    return _assemble(catalog, problem, selection, role.id, profile, hpw, start, explain)
+    p = _assemble(catalog, problem, selection, role.id, profile, hpw, start, explain, partial)
+    return replace(p, constraints=c, state=new_state(role.id, profile, c, hpw, start))
 
 
 def _assemble(
@@ -279,13 +320,16 @@ def _assemble(
     hpw: float,
     start: dt.date | None,
     explain: bool,
+    partial: Mapping[str, float],
 ) -> Plan:
     start_state = problem.start
     ordered = order(catalog, start_state, selection.resources)
     end_state, errors = replay(catalog, start_state, ordered)
     if errors or problem.unmet(problem.goal, end_state):  # a bug, never a user error
         raise RuntimeError(f"internal error: the plan does not replay: {errors}")
-    timing = schedule(catalog, ordered, hpw, start)
+    studied = {r: min(h, catalog.resources[r].hours) for r, h in partial.items()}
+    left = {r: round(catalog.resources[r].hours - h, 2) for r, h in studied.items()}
+    timing = schedule(catalog, ordered, hpw, start, hours=left)
     deps = dependencies(catalog, start_state, ordered)
     position = {rid: i for i, rid in enumerate(ordered, start=1)}
     needed_by: dict[str, list[int]] = {rid: [] for rid in ordered}
@@ -316,7 +360,7 @@ def _assemble(
                 kind=res.kind,
                 provider=res.provider,
                 url=res.url,
-                hours=res.hours,
+                hours=left.get(rid, res.hours),
                 cost_usd=res.cost_usd,
                 start_week=when.start_week,
                 end_week=when.end_week,
@@ -326,6 +370,7 @@ def _assemble(
                 closes=closes,
                 needed_by=sorted(needed_by[rid]),
                 alternatives=alternatives,
+                done_hours=studied.get(rid, 0.0),
             )
         )
     milestones = _milestones(catalog, start_state, ordered)

@@ -24,6 +24,11 @@ class Profile:
     from_role: str | None = None
     hours_per_week: float | None = None
     budget_usd: float | None = None
+    # The levels stated (role, --have, profile file) before finished resources count; None
+    # when the profile was made by hand, then `skills` is the stated start.
+    stated: dict[str, int] | None = None
+    # Hours already studied of resources not finished yet ("20 of 40 h done").
+    done_hours: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -37,9 +42,10 @@ class ProfileFile:
     hours_per_week: float | None
     budget_usd: float | None
     from_role: str | None
+    done_hours: dict[str, float] = field(default_factory=dict)
 
 
-_FIELDS = {"name", "skills", "done", "hours_per_week", "budget_usd", "from"}
+_FIELDS = {"name", "skills", "done", "done_hours", "hours_per_week", "budget_usd", "from"}
 
 
 def _level(value: Any, where: str) -> int:
@@ -82,6 +88,16 @@ def read_profile_file(path: str | Path) -> ProfileFile:
     done = data.get("done") or []
     if not isinstance(done, list) or not all(isinstance(d, str) for d in done):
         raise ProfileError(f"{shown}: done: must be a list of resource ids")
+    partial = data.get("done_hours") or {}
+    if not isinstance(partial, dict):
+        raise ProfileError(f"{shown}: done_hours: must be a mapping of resource: hours")
+    done_hours: dict[str, float] = {}
+    for key, value in partial.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ProfileError(
+                f"{shown}: done_hours.{key}: must be a positive number of hours, got {value!r}"
+            )
+        done_hours[str(key)] = float(value)
     name = data.get("name")
     from_role = data.get("from")
     for key, value in (("name", name), ("from", from_role)):
@@ -95,6 +111,7 @@ def read_profile_file(path: str | Path) -> ProfileFile:
         hours_per_week=_number(data, "hours_per_week", shown),
         budget_usd=_number(data, "budget_usd", shown),
         from_role=str(from_role) if from_role is not None else None,
+        done_hours=done_hours,
     )
 
 
@@ -133,12 +150,15 @@ def build_profile(
     done: Iterable[str | tuple[str, str]] = (),
     have_source: str = "have",
     done_source: str = "done",
+    done_hours: Mapping[str, float] | None = None,
 ) -> Profile:
     """Return the starting state from a role, skill levels, a profile file and done resources.
 
     Levels combine by maximum; done resources count as taken (their skills are learned).
     A done item is a name, or a (name, where) pair naming its source (e.g. a file and line);
-    `have_source` and `done_source` name the other sources in messages.
+    `have_source` and `done_source` name the other sources in messages. `done_hours` (and a
+    profile file's `done_hours:`) give hours already studied of resources not finished yet;
+    the plan keeps them with the hours left.
     """
     skills: dict[str, int] = {}
     pf = read_profile_file(profile_file) if profile_file is not None else None
@@ -172,6 +192,7 @@ def build_profile(
         pairs = parse_have(have, have_source)
     for name, level in pairs:
         add(name, level, have_source)
+    stated = dict(sorted((k, v) for k, v in skills.items() if v > 0))
     done_ids: list[str] = []
     sources: list[tuple[str, str]] = []
     for item in done:
@@ -190,6 +211,20 @@ def build_profile(
             done_ids.append(rid)
         for sid, lvl in catalog.resources[rid].teaches.items():
             skills[sid] = max(skills.get(sid, 0), lvl)
+    partial: dict[str, float] = {}
+    hour_sources = (
+        [(k, v, f"{pf.path}: done_hours") for k, v in pf.done_hours.items()] if pf else []
+    )
+    hour_sources += [(k, v, "done_hours") for k, v in (done_hours or {}).items()]
+    for name, hours, where in hour_sources:
+        try:
+            rid = catalog.resolve("resource", name)
+        except PathPlannerError as err:
+            raise ProfileError(f"{where}: {err}") from err
+        if hours <= 0:
+            raise ProfileError(f"{where}: {rid}: must be a positive number of hours")
+        if rid not in done_ids:
+            partial[rid] = float(hours)
     return Profile(
         skills={k: v for k, v in sorted(skills.items()) if v > 0},
         done=tuple(sorted(done_ids)),
@@ -197,4 +232,6 @@ def build_profile(
         from_role=role_id,
         hours_per_week=pf.hours_per_week if pf else None,
         budget_usd=pf.budget_usd if pf else None,
+        stated=stated,
+        done_hours=dict(sorted(partial.items())),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +58,7 @@ def make_environment(
     env.filters["mermaid"] = mermaid_label
     env.filters["dot"] = dot_label
     env.filters["usd"] = fmt_usd
+    env.filters["num"] = lambda value: f"{value:g}"
     env.filters["wrap"] = lambda text, width=88, indent="": textwrap.fill(
         str(text), width=width, initial_indent=indent, subsequent_indent=indent
     )
@@ -69,8 +71,8 @@ def fmt_hours(value: float) -> str:
 
 
 def md_escape(text: object) -> str:
-    """Return text safe inside GitHub Markdown: no stray markup or HTML."""
-    out = str(text).replace("\\", "\\\\")
+    """Return text safe inside GitHub Markdown: no stray markup or HTML, on one line."""
+    out = " ".join(str(text).splitlines()).replace("\\", "\\\\")
     for ch in "`*_[]<>|#":
         out = out.replace(ch, "\\" + ch)
     return out
@@ -192,6 +194,7 @@ def _line_of(err: BaseException, filename: str) -> str:
 def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
     """Return the plain data a plan template sees (never networkx or models)."""
     from . import __version__
+    from .progress import state_comment
 
     doc = plan.to_json()
     skill_names = {s: catalog.skills[s].name for s in catalog.skills}
@@ -225,8 +228,24 @@ def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
         }
         for i, st in enumerate(doc["steps"])
     ]
+    done_steps = []
+    if plan.state is not None:
+        for f in plan.state.done:
+            res = catalog.resources.get(f.resource)
+            done_steps.append(
+                {
+                    "resource": f.resource,
+                    "title": res.title if res else f.resource,
+                    "url": res.url if res else None,
+                    "hours": res.hours if res else 0.0,
+                    "round": f.round,
+                    "date": f.date.isoformat() if f.date else None,
+                }
+            )
     return {
         "plan": doc,
+        "state_comment": state_comment(plan.state) if plan.state is not None else "",
+        "done_steps": done_steps,
         "from_name": from_name,
         "heading": (f"{from_name} → " if from_name else "") + plan.target_name,
         "skill_names": skill_names,
@@ -290,10 +309,13 @@ def plan_ics(plan: Plan, catalog: Catalog) -> str:
     """Return iCalendar study blocks: for each week of each step, its share of the hours.
 
     Blocks are all-day events in the week they fall in (Monday-based from --start), so the
-    learner can move them; the description says how many hours that week holds.
+    learner can move them; the description says how many hours that week holds. A block's
+    UID depends only on the learner, the resource and the block's index within its step
+    (see `calendar_uid`), and SEQUENCE is the re-plan round, so re-importing a re-planned
+    calendar moves the events instead of adding copies. DTSTAMP is the plan's start date at
+    midnight UTC, never the clock, so the same plan gives the same bytes.
     """
     import datetime as dt
-    import hashlib
 
     import icalendar
 
@@ -305,7 +327,8 @@ def plan_ics(plan: Plan, catalog: Catalog) -> str:
     cal.add("prodid", "-//pathplanner//study plan//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"Study plan: {plan.target_name}")
-    key = hashlib.sha256(repr(plan.to_json()).encode()).hexdigest()[:16]
+    who = calendar_identity(plan)
+    sequence = plan.state.round if plan.state is not None else 0
     stamp = dt.datetime.combine(plan.start_date, dt.time(0, 0), tzinfo=dt.UTC)
     hpw = plan.hours_per_week
     used = 0.0
@@ -320,14 +343,17 @@ def plan_ics(plan: Plan, catalog: Catalog) -> str:
             if span <= _ICS_WEEKLY_MAX
             else [(s.start_week, span)]
         )
+        block = 0
         for week, weeks in blocks:
             lo, hi = (week - 1) * hpw, (week - 1 + weeks) * hpw
             share = max(0.0, min(end, hi) - max(begin, lo))
             if share <= 0 and s.hours > 0:
                 continue
             day = plan.start_date + dt.timedelta(weeks=week - 1)
+            block += 1
             event = icalendar.Event()
-            event.add("uid", f"{key}-{s.number}-{week}@pathplanner")
+            event.add("uid", calendar_uid(who, s.resource, block))
+            event.add("sequence", sequence)
             event.add("dtstamp", stamp)
             event.add("dtstart", day)
             event.add("dtend", day + dt.timedelta(days=7 * weeks))
@@ -346,6 +372,23 @@ def plan_ics(plan: Plan, catalog: Catalog) -> str:
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)
     return str(cal.to_ical().decode("utf-8"))
+
+
+_UID_NAMESPACE = uuid.UUID("6f1c8f0e-5d1b-5a3e-9a53-70617468706c")  # fixed: UIDs must not change
+
+
+def calendar_identity(plan: Plan) -> str:
+    """Return who a plan's calendar belongs to: its state's identity (learner or stated start)."""
+    if plan.state is not None:
+        return plan.state.identity()
+    if plan.learner:
+        return "learner:" + " ".join(plan.learner.split()).casefold()
+    return "profile:" + repr((plan.from_role, sorted(plan.profile.items())))
+
+
+def calendar_uid(identity: str, resource: str, block: int) -> str:
+    """Return a study block's UID: UUID5 of identity, resource id and block number (1, 2, ...)."""
+    return f"{uuid.uuid5(_UID_NAMESPACE, f'{identity}|{resource}|{block}')}@pathplanner"
 
 
 def status_text(plan: Plan) -> str:

@@ -86,19 +86,22 @@ def schedule(
     ordered: Sequence[str],
     hours_per_week: float,
     start: dt.date | None = None,
+    hours: Mapping[str, float] | None = None,
 ) -> list[ScheduledStep]:
     """Fit resources one after another into weeks of hours_per_week study hours.
 
     A resource starts in the week its first hour falls in and ends in the week its last hour
-    falls in, so a long one spans weeks and short ones share a week. Raise PlanningError
-    when the dates would run past the last day the calendar has (31 December 9999).
+    falls in, so a long one spans weeks and short ones share a week. `hours` overrides a
+    resource's hours (what is left of a step begun). Raise PlanningError when the dates
+    would run past the last day the calendar has (31 December 9999).
     """
     out: list[ScheduledStep] = []
     used = 0.0
     for rid in ordered:
-        hours = catalog.resources[rid].hours
+        hours_left = (hours or {}).get(rid)
+        span = catalog.resources[rid].hours if hours_left is None else hours_left
         first = math.floor(used / hours_per_week + 1e-9) + 1
-        used += hours
+        used += span
         last = max(first, math.ceil(used / hours_per_week - 1e-9))
         try:
             # the day after the last week must exist too: calendars end a block there
