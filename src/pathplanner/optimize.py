@@ -607,6 +607,14 @@ class _Model:
             h.setSolution(sol)
         h.run()
         status = h.getModelStatus()
+        if status == hs.HighsModelStatus.kSolveError:
+            # HiGHS 1.16's presolve can fail on an infeasible model; without it the answer
+            # is right, so the result does not depend on the solver version.
+            h.setOptionValue("presolve", "off")
+            h.clearSolver()
+            h.run()
+            h.setOptionValue("presolve", "choose")
+            status = h.getModelStatus()
         info = h.getInfo()
         if status == hs.HighsModelStatus.kInfeasible:
             return "infeasible", [], math.inf
@@ -678,39 +686,60 @@ def _first_by_id(
 ) -> tuple[list[int], str]:
     """Among the equally good plans, return the one that wins resource by resource in id order.
 
-    All plans left have the same number of steps, so once every chosen column is fixed the
-    rest must be zero. Most problems have one best plan: a single check proves it.
+    Walk the columns in id order, keeping a best plan found so far (`current`): a column in
+    it is fixed to 1; the columns before its next member are asked together whether any of
+    them can be in a best plan, so one check settles a run of columns. All plans left have
+    the same number of steps, so once every column of `current` is fixed the rest are zero.
     """
     n = len(model.cols)
     zero = [0.0] * n
-    picked = set(chosen)
-    others = [i for i in range(n) if i not in picked]
-    model.add_row([*picked, *others], [1.0] * len(picked) + [-1.0] * len(others), len(picked) - 1.0)
-    status, _alt, _ = model.run(zero, None, left())
+    current = sorted(chosen)
+    others = [i for i in range(n) if i not in set(current)]
+    model.add_row(
+        [*current, *others], [1.0] * len(current) + [-1.0] * len(others), len(current) - 1.0
+    )
+    status, _, _ = model.run(zero, None, left())
     model.drop_last_row()
     if status == "infeasible":
-        return sorted(picked), ""
+        return current, ""  # the only best plan
     if status != "optimal":
-        return sorted(picked), _LIMIT_TIES
+        return current, _LIMIT_TIES
     order = sorted(range(n), key=lambda i: model.cols[i])
-    current = set(chosen)
-    for i in order:
-        if i not in current and all(model.lower[j] == 1.0 for j in current):
-            break  # every chosen column is fixed: the rest must be zero
-        if i in current:
-            model.bound(i, 1.0, 1.0)
-            model.lower[i] = 1.0
-            continue
-        model.bound(i, 1.0, 1.0)
-        status, found, _ = model.run(zero, sorted(current), left())
-        if status == "optimal":
-            current = set(found)
-            model.lower[i] = 1.0
-        elif status == "infeasible":
-            model.bound(i, 0.0, 0.0)
-        else:
-            return sorted(current), _LIMIT_TIES
-    return sorted(current), ""
+    fixed: set[int] = set()
+    pos = 0
+    while True:
+        members = set(current)
+        while pos < n and order[pos] in fixed:
+            pos += 1
+        nxt = next(
+            (p for p in range(pos, n) if order[p] in members and order[p] not in fixed), None
+        )
+        if nxt is None:
+            return sorted(current), ""  # every member fixed: the rest must be zero
+        run = [order[p] for p in range(pos, nxt) if order[p] not in fixed]
+        while run:
+            model.add_row(run, [-1.0] * len(run), -1.0)  # at least one of them
+            status, found, _ = model.run(zero, None, left())
+            model.drop_last_row()
+            if status == "infeasible":
+                break
+            if status != "optimal":
+                return sorted(current), _LIMIT_TIES
+            current = found
+            first = min((i for i in found if i in set(run)), key=lambda i: model.cols[i])
+            run = run[: run.index(first)]  # can an earlier one be in a best plan too?
+        for i in [order[p] for p in range(pos, nxt)]:
+            if i not in fixed and i not in set(current):
+                model.bound(i, 0.0, 0.0)
+                fixed.add(i)
+        # the first member of current at or after pos is now the earliest id any best plan
+        # can include here: fix it
+        members = set(current)
+        head = next(
+            order[p] for p in range(pos, n) if order[p] in members and order[p] not in fixed
+        )
+        model.bound(head, 1.0, 1.0)
+        fixed.add(head)
 
 
 _LIMIT_SEARCH = "the time limit stopped the search before the best plan was proven"
