@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -907,8 +908,6 @@ def plan_many_cmd(
       pathplanner plan-many --profiles cohort.csv --to ml-engineer > plans.jsonl
       pathplanner plan-many --profiles learners.yaml --all-roles --summary --workers 2 -o all.jsonl
     """
-    import json
-
     from .batch import Task, plan_many
     from .curriculum import read_cohort
 
@@ -921,14 +920,11 @@ def plan_many_cmd(
     roles = list(catalog.roles) if all_roles else [catalog.resolve("role", target or "")]
     tasks = [Task(x.name, x.profile, r, x.row) for x in learners for r in roles]
     constraints = _constraints(catalog, kw)
-    if output is not None and output.exists() and not force:
-        raise click.ClickException(f"{output}: already exists (use --force to overwrite)")
-    sink = None
-    tmp = None
-    if output is not None:
-        tmp = output.with_name(f".{output.name}.part")
-        sink = tmp.open("w", encoding="utf-8")
-    try:
+    from ._io import dumps_json_line, open_atomic
+
+    with contextlib.ExitStack() as stack:
+        # the file appears, complete, only when every line is written; Ctrl-C leaves nothing
+        sink = stack.enter_context(open_atomic(output, force)) if output is not None else None
         results = plan_many(
             tasks,
             graphs,
@@ -939,17 +935,13 @@ def plan_many_cmd(
         )
         with click.progressbar(length=len(tasks), label="Planning", file=sys.stderr) as bar:
             for line in results:
-                text = json.dumps(line, ensure_ascii=False, separators=(",", ":"))
+                text = dumps_json_line(line)
                 if sink is not None:
-                    sink.write(text + "\n")
+                    sink.write(text.encode("utf-8") + b"\n")
                 else:
                     click.echo(text)
                 bar.update(1)
-    finally:
-        if sink is not None and tmp is not None:
-            sink.close()
-    if tmp is not None and output is not None:
-        os.replace(tmp, output)
+    if output is not None:
         click.echo(f"wrote {len(tasks)} plan lines to {output}", err=True)
 
 
@@ -1019,8 +1011,16 @@ def suggest(
     _emit(table(rows, ["role", "name", "coverage now", "hours", "cost", "status"]))
 
 
+def _terminated(signum: int, _frame: Any) -> None:
+    """Turn SIGTERM into SystemExit, so that every temporary file is cleaned up on the way out."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Run the CLI; a library error becomes one line on stderr, never a traceback."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         cli(prog_name="pathplanner")
     except KeyboardInterrupt:

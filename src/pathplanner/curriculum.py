@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError, PathPlannerError, ProfileError
+from .errors import PathPlannerError, ProfileError
 from .graph import Catalog
 from .optimize import Constraints
 from .planner import DEFAULT_HOURS_PER_WEEK, Plan, plan
@@ -363,15 +363,9 @@ def render_curriculum(
 
 
 def write_files(out_dir: str | Path, files: dict[str, str], force: bool = False) -> list[Path]:
-    """Write rendered files atomically; refuse, before writing anything, to overwrite."""
-    from ._io import write_atomic
+    """Write rendered files all-or-nothing; refuse, before writing anything, to overwrite."""
+    from ._io import write_tree
 
     root = Path(out_dir)
-    targets = [root / rel for rel in sorted(files)]
-    existing = [t for t in targets if t.exists()]
-    if existing and not force:
-        more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
-        raise OutputError(f"{existing[0]}{more} already exist(s) (use --force to overwrite)")
-    for target in targets:
-        write_atomic(target, files[str(target.relative_to(root))], force=force)
-    return targets
+    write_tree(root, files, force=force)
+    return [root / rel for rel in sorted(files)]
