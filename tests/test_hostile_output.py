@@ -264,3 +264,49 @@ def test_cache_never_fails_a_command_nor_leaves_litter(
     monkeypatch.setenv("PATHPLANNER_CACHE_DIR", str(blocker / "sub"))
     assert load.load_catalog([mini_dir], builtin=False).roles
     assert blocker.read_text() == "not a directory"
+
+
+# -- plan-many: a worker that dies ---------------------------------------------------------------
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the test hook needs fork")
+def test_plan_many_survives_workers_that_die(
+    tmp_path: Path, mini: Any, mini_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A task that kills its worker (as the OOM killer or kill -9 would) must not hang the run."""
+    import pathplanner.batch as batch
+    from pathplanner.profile import build_profile
+
+    real_plan_one = batch.plan_one
+    once = tmp_path / "died-once"
+
+    def deadly(task: Any, *args: Any, **kwargs: Any) -> Any:
+        if task.learner == "Unlucky" and not once.exists():
+            once.touch()
+            os._exit(137)  # dies on the first try only
+        if task.learner == "Doomed":
+            os._exit(137)  # runs in the forked worker: the process vanishes without a word
+        return real_plan_one(task, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "plan_one", deadly)
+    names = ["Sam", "Doomed", "Ana", "Unlucky", "Kim", "Lee"]
+    tasks = [batch.Task(n, build_profile(mini, from_role="analyst"), "mle", i)
+             for i, n in enumerate(names)]  # fmt: skip
+
+    def hang(signum: int, frame: Any) -> None:
+        raise TimeoutError("plan-many hangs on a dead worker")
+
+    previous = signal.signal(signal.SIGALRM, hang)  # a hang fails instead of blocking the suite
+    signal.alarm(30)
+    try:
+        lines = list(batch.plan_many(tasks, [mini_dir], builtin=False, workers=2, summary=True))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert [line["learner"] for line in lines] == names
+    by_name = {line["learner"]: line for line in lines}
+    assert by_name["Doomed"]["status"] == "error"
+    assert by_name["Doomed"]["error"] == batch.LOST_MESSAGE
+    assert by_name["Unlucky"]["status"] == "optimal" and by_name["Unlucky"]["retried"] is True
+    for name in ("Sam", "Ana", "Kim", "Lee"):
+        assert by_name[name]["status"] == "optimal" and "retried" not in by_name[name]
