@@ -23,21 +23,22 @@ from .errors import OutputError
 
 __all__ = ["dumps_json", "dumps_json_line", "open_atomic", "write_atomic", "write_tree"]
 
-_C1 = {chr(c): f"\\u{c:04x}" for c in range(0x80, 0xA0)}
-_C1_TABLE = str.maketrans(_C1)
+# C1 controls and bidirectional overrides: json leaves them raw, some terminals obey them
+_UNSAFE = [*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_C1_TABLE = str.maketrans({chr(c): f"\\u{c:04x}" for c in _UNSAFE})
 
 
 def dumps_json(data: Any) -> str:
     """Return data as deterministic, readable JSON text with a final newline.
 
-    C1 control characters (U+0080 to U+009F; some terminals obey them) are written as \\u
-    escapes, as json already does for C0 ones: the same data, safe to print.
+    C1 control characters and bidirectional overrides (some terminals obey them) are written
+    as \\u escapes, as json already does for C0 ones: the same data, safe to print.
     """
     return json.dumps(data, indent=2, ensure_ascii=False).translate(_C1_TABLE) + "\n"
 
 
 def dumps_json_line(data: Any) -> str:
-    """Return data as one compact JSON line (no final newline), C1 controls escaped."""
+    """Return data as one compact JSON line (no final newline), escaped as dumps_json does."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_C1_TABLE)
 
 

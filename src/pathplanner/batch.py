@@ -88,8 +88,7 @@ def plan_one(
 _Args = tuple[Task, tuple[str, ...], bool, Constraints | None, bool]
 
 LOST_MESSAGE = (
-    "the worker process planning this died twice (out of memory or killed); "
-    "the other plans went on"
+    "the worker process planning this died twice (out of memory or killed); the other plans went on"
 )
 
 

@@ -27,7 +27,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except PathPlannerError as err:
-            raise click.ClickException(str(err)) from err
+            raise click.ClickException(_safe(str(err))) from err
 
 
 def _remember_no_builtin(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
@@ -75,7 +75,14 @@ def _catalog(graphs: tuple[Path, ...]) -> Any:
     return load_catalog(graphs, builtin=not _no_builtin())
 
 
+def _safe(text: str) -> str:
+    from .render import terminal_safe  # graph data must not drive the terminal
+
+    return terminal_safe(text)
+
+
 def _emit(text: str, output: Path | None = None, force: bool = False) -> None:
+    text = _safe(text)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -127,9 +134,9 @@ def validate(graphs: tuple[Path, ...]) -> None:
     catalog, problems = validate_dirs(dirs)
     errors = sorted(p for p in problems if p.severity == "error")
     for p in sorted(p for p in problems if p.severity == "note"):
-        click.echo(f"note: {p}")
+        click.echo(_safe(f"note: {p}"))
     for p in errors:
-        click.echo(f"error: {p}")
+        click.echo(_safe(f"error: {p}"))
     if errors or catalog is None:
         click.echo(f"{len(errors)} problem(s) found.", err=True)
         sys.exit(1)
@@ -766,7 +773,7 @@ def curriculum(
         label="Planning learners",
         file=sys.stderr,
         show_pos=True,
-        item_show_func=lambda name: name,
+        item_show_func=lambda name: _safe(name) if name else name,
     ) as bar:
 
         def tick(learner: Any) -> None:
@@ -785,7 +792,7 @@ def curriculum(
     files = render_curriculum(cur, catalog, wanted, templates_dir)
     written = write_files(out_dir, files, force=force)
     for prob in cur.problems:
-        click.echo(f"{'error' if strict else 'skipped'}: {cohort}: {prob}", err=True)
+        click.echo(_safe(f"{'error' if strict else 'skipped'}: {cohort}: {prob}"), err=True)
     click.echo(
         f"wrote {len(written)} files to {out_dir}: syllabus ({len(cur.modules)} modules), "
         f"{len(cur.plans)} personal plan(s), summary.csv"
@@ -852,7 +859,7 @@ def import_esco_cmd(
 
     report = import_esco(esco_dir, out_dir, curated, force=force, on_step=step, strict=strict)
     for warning in report.warnings[:20]:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(_safe(f"warning: {warning}"), err=True)
     if len(report.warnings) > 20:
         click.echo(f"warning: ... and {len(report.warnings) - 20} more", err=True)
     click.echo(
@@ -916,7 +923,7 @@ def plan_many_cmd(
     catalog = _catalog(graphs)  # validates and caches the graph before the workers start
     learners, problems = read_cohort(catalog, profiles)
     for prob in problems:
-        click.echo(f"skipped: {profiles}: {prob}", err=True)
+        click.echo(_safe(f"skipped: {profiles}: {prob}"), err=True)
     roles = list(catalog.roles) if all_roles else [catalog.resolve("role", target or "")]
     tasks = [Task(x.name, x.profile, r, x.row) for x in learners for r in roles]
     constraints = _constraints(catalog, kw)

@@ -282,7 +282,7 @@ def render_curriculum(
     cur: Curriculum, catalog: Catalog, formats: Sequence[str], templates_dir: Path | None = None
 ) -> dict[str, str]:
     """Return every file of a curriculum as {relative path: content}, rendered in memory."""
-    from .render import csv_text, make_environment, render_plan, render_template
+    from .render import csv_text, render_plan, render_template, safe_url, template_environment
 
     files: dict[str, str] = {}
     user = templates_dir
@@ -296,7 +296,7 @@ def render_curriculum(
             "total_hours": round(sum(m.hours for m in cur.modules), 2),
             "total_cost_usd": round(sum(m.cost_usd for m in cur.modules), 2),
             "learners": len(cur.plans),
-            "modules": [m.__dict__ for m in cur.modules],
+            "modules": [{**m.__dict__, "url": safe_url(m.url)} for m in cur.modules],
             "entry_requirements": [
                 f"{catalog.skills[s].name} {lv}" for s, lv in sorted(cur.entry_requirements.items())
             ],
@@ -329,9 +329,7 @@ def render_curriculum(
                 ),
             )
         else:
-            name = f"syllabus.{fmt}.j2"
-            mine = user is not None and (user / name).is_file()
-            env = make_environment(user if mine else None, sandboxed=mine)
+            env, name = template_environment(f"syllabus.{fmt}.j2", fmt == "html", user)
             files[f"syllabus.{fmt}"] = render_template(env, name, context)
     taken: set[str] = set()
     rows: list[tuple[int, list[Any]]] = []
