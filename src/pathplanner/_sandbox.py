@@ -73,7 +73,8 @@ def read_template(path: Path) -> str:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise RenderError(
-            f"{path}: line {line}: not UTF-8 text (byte {err.start}); save the template as UTF-8"
+            f"{path}: line {line}: not UTF-8 text (byte {err.start + 1}); "
+            "save the template as UTF-8"
         ) from err
 
 

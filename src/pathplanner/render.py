@@ -411,11 +411,15 @@ def csv_cell(value: object) -> object:
     """Return a CSV cell a spreadsheet will not run: text starting = + - @ tab or CR gets a '.
 
     This is OWASP's advice against CSV (formula) injection. Numbers (int, float) are cells we
-    compute and are kept as they are; so is text that cannot start a formula.
+    compute and are kept as they are; so is text that cannot start a formula. A carriage
+    return inside text becomes a newline, which the writer quotes: left bare, a spreadsheet
+    would start a new row there, with a cell that could be a formula.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
