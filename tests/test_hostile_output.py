@@ -500,7 +500,7 @@ def test_templates_read_only_the_files_named(tmp_path: Path, mini: Any) -> None:
         render_plan(p, "md", mini, templates_dir=tdir)
     (tdir / "plan.md.j2").unlink()
     (tdir / "plan.md.j2").write_text('{% include "plan.mmd.j2" %}')
-    with pytest.raises(RenderError, match="template not found: plan.mmd.j2"):
+    with pytest.raises(RenderError, match=r"template not found: plan\.mmd\.j2"):
         render_plan(p, "md", mini, templates_dir=tdir)
 
 
