@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -26,7 +27,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except PathPlannerError as err:
-            raise click.ClickException(str(err)) from err
+            raise click.ClickException(_safe(str(err))) from err
         except KeyboardInterrupt:  # click would print "Aborted!" and exit 1
             click.echo("Aborted.", err=True)
             ctx.exit(130)
@@ -94,7 +95,14 @@ def _catalog(graphs: tuple[Path, ...]) -> Any:
     return load_catalog(graphs, builtin=not _no_builtin())
 
 
+def _safe(text: str) -> str:
+    from .render import terminal_safe  # graph data must not drive the terminal
+
+    return terminal_safe(text)
+
+
 def _emit(text: str, output: Path | None = None, force: bool = False) -> None:
+    text = _safe(text)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -146,9 +154,9 @@ def validate(graphs: tuple[Path, ...]) -> None:
     catalog, problems = validate_dirs(dirs)
     errors = sorted(p for p in problems if p.severity == "error")
     for p in sorted(p for p in problems if p.severity == "note"):
-        click.echo(f"note: {p}")
+        click.echo(_safe(f"note: {p}"))
     for p in errors:
-        click.echo(f"error: {p}")
+        click.echo(_safe(f"error: {p}"))
     if errors or catalog is None:
         click.echo(f"{len(errors)} problem(s) found.", err=True)
         sys.exit(1)
@@ -792,7 +800,7 @@ def curriculum(
         label="Planning learners",
         file=sys.stderr,
         show_pos=True,
-        item_show_func=lambda name: name,
+        item_show_func=lambda name: _safe(name) if name else name,
     ) as bar:
 
         def tick(learner: Any) -> None:
@@ -811,7 +819,7 @@ def curriculum(
     files = render_curriculum(cur, catalog, wanted, templates_dir)
     written = write_files(out_dir, files, force=force)
     for prob in cur.problems:
-        click.echo(f"{'error' if strict else 'skipped'}: {cohort}: {prob}", err=True)
+        click.echo(_safe(f"{'error' if strict else 'skipped'}: {cohort}: {prob}"), err=True)
     click.echo(
         f"wrote {len(written)} files to {out_dir}: syllabus ({len(cur.modules)} modules), "
         f"{len(cur.plans)} personal plan(s), summary.csv"
@@ -878,7 +886,7 @@ def import_esco_cmd(
 
     report = import_esco(esco_dir, out_dir, curated, force=force, on_step=step, strict=strict)
     for warning in report.warnings[:20]:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(_safe(f"warning: {warning}"), err=True)
     if len(report.warnings) > 20:
         click.echo(f"warning: ... and {len(report.warnings) - 20} more", err=True)
     click.echo(
@@ -934,7 +942,6 @@ def plan_many_cmd(
       pathplanner plan-many --profiles cohort.csv --to ml-engineer > plans.jsonl
       pathplanner plan-many --profiles learners.yaml --all-roles --summary --workers 2 -o all.jsonl
     """
-    from ._io import dumps_json
     from .batch import Task, plan_many
     from .curriculum import read_cohort
 
@@ -943,18 +950,15 @@ def plan_many_cmd(
     catalog = _catalog(graphs)  # validates and caches the graph before the workers start
     learners, problems = read_cohort(catalog, profiles)
     for prob in problems:
-        click.echo(f"skipped: {profiles}: {prob}", err=True)
+        click.echo(_safe(f"skipped: {profiles}: {prob}"), err=True)
     roles = list(catalog.roles) if all_roles else [catalog.resolve("role", target or "")]
     tasks = [Task(x.name, x.profile, r, x.row) for x in learners for r in roles]
     constraints = _constraints(catalog, kw)
-    if output is not None and output.exists() and not force:
-        raise click.ClickException(f"{output}: already exists (use --force to overwrite)")
-    sink = None
-    tmp = None
-    if output is not None:
-        tmp = output.with_name(f".{output.name}.part")
-        sink = tmp.open("w", encoding="utf-8")
-    try:
+    from ._io import dumps_json_line, open_atomic
+
+    with contextlib.ExitStack() as stack:
+        # the file appears, complete, only when every line is written; Ctrl-C leaves nothing
+        sink = stack.enter_context(open_atomic(output, force)) if output is not None else None
         results = plan_many(
             tasks,
             graphs,
@@ -965,17 +969,13 @@ def plan_many_cmd(
         )
         with click.progressbar(length=len(tasks), label="Planning", file=sys.stderr) as bar:
             for line in results:
-                text = dumps_json(line, compact=True)
+                text = dumps_json_line(line)
                 if sink is not None:
-                    sink.write(text + "\n")
+                    sink.write(text.encode("utf-8") + b"\n")
                 else:
                     click.echo(text)
                 bar.update(1)
-    finally:
-        if sink is not None and tmp is not None:
-            sink.close()
-    if tmp is not None and output is not None:
-        os.replace(tmp, output)
+    if output is not None:
         click.echo(f"wrote {len(tasks)} plan lines to {output}", err=True)
 
 
@@ -1045,8 +1045,16 @@ def suggest(
     _emit(table(rows, ["role", "name", "coverage now", "hours", "cost", "status"]))
 
 
+def _terminated(signum: int, _frame: Any) -> None:
+    """Turn SIGTERM into SystemExit, so that every temporary file is cleaned up on the way out."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Run the CLI; a library error becomes one line on stderr, never a traceback."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         try:
             cli(prog_name="pathplanner")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ._input import check_number, csv_field_limit, load_yaml, read_text
-from .errors import InputError, OutputError, PathPlannerError, ProfileError
+from .errors import InputError, PathPlannerError, ProfileError
 from .graph import Catalog
 from .optimize import Constraints
 from .planner import DEFAULT_HOURS_PER_WEEK, Plan, checked, plan
@@ -349,7 +349,7 @@ def render_curriculum(
     cur: Curriculum, catalog: Catalog, formats: Sequence[str], templates_dir: Path | None = None
 ) -> dict[str, str]:
     """Return every file of a curriculum as {relative path: content}, rendered in memory."""
-    from .render import csv_text, make_environment, render_plan, render_template
+    from .render import csv_text, render_plan, render_template, safe_url, template_environment
 
     files: dict[str, str] = {}
     user = templates_dir
@@ -363,7 +363,7 @@ def render_curriculum(
             "total_hours": round(sum(m.hours for m in cur.modules), 2),
             "total_cost_usd": round(sum(m.cost_usd for m in cur.modules), 2),
             "learners": len(cur.plans),
-            "modules": [m.__dict__ for m in cur.modules],
+            "modules": [{**m.__dict__, "url": safe_url(m.url)} for m in cur.modules],
             "entry_requirements": [
                 f"{catalog.skills[s].name} {lv}" for s, lv in sorted(cur.entry_requirements.items())
             ],
@@ -396,9 +396,7 @@ def render_curriculum(
                 ),
             )
         else:
-            name = f"syllabus.{fmt}.j2"
-            mine = user is not None and (user / name).is_file()
-            env = make_environment(user if mine else None, sandboxed=mine)
+            env, name = template_environment(f"syllabus.{fmt}.j2", fmt == "html", user)
             files[f"syllabus.{fmt}"] = render_template(env, name, context)
     taken: set[str] = set()
     rows: list[tuple[int, list[Any]]] = []
@@ -430,15 +428,9 @@ def render_curriculum(
 
 
 def write_files(out_dir: str | Path, files: dict[str, str], force: bool = False) -> list[Path]:
-    """Write rendered files atomically; refuse, before writing anything, to overwrite."""
-    from ._io import write_atomic
+    """Write rendered files all-or-nothing; refuse, before writing anything, to overwrite."""
+    from ._io import write_tree
 
     root = Path(out_dir)
-    targets = [root / rel for rel in sorted(files)]
-    existing = [t for t in targets if t.exists()]
-    if existing and not force:
-        more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
-        raise OutputError(f"{existing[0]}{more} already exist(s) (use --force to overwrite)")
-    for target in targets:
-        write_atomic(target, files[str(target.relative_to(root))], force=force)
-    return targets
+    write_tree(root, files, force=force)
+    return [root / rel for rel in sorted(files)]

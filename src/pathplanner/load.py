@@ -5,9 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -246,11 +244,15 @@ def _no_gc() -> Iterator[None]:
 
 
 def _write_cache(path: Path, catalog: Catalog) -> None:
+    """Store the validated catalog; caching is an optimisation, so any failure is ignored.
+
+    A read-only or full cache directory, or a cache path that is not a directory, must never
+    fail planning; the atomic writer removes its temporary file whatever happens.
+    """
+    from ._io import open_atomic
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".catalog-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
+        with open_atomic(path, force=True) as fh:
             pickle.dump(catalog, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # caching is an optimisation; a read-only home must not break planning
+    except Exception:
+        pass

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ._paths import default_templates_dir
 from .errors import RenderError
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from .graph import Catalog
     from .planner import Plan
 
-__all__ = ["make_environment", "render_plan", "table"]
+__all__ = ["make_environment", "render_plan", "table", "terminal_safe"]
 
 _TEMPLATE_FOR = {
     "txt": "plan.txt.j2",
@@ -31,28 +32,41 @@ _TEMPLATE_FOR = {
 PLAN_FORMATS = ("text", "txt", "md", "html", "json", "csv", "ics", "mermaid", "dot")
 
 
-def make_environment(
-    templates_dir: str | Path | None = None, sandboxed: bool = False
-) -> jinja2.Environment:
-    """Return the one Jinja environment pathplanner uses: strict, autoescaping HTML.
+_SYLLABUS_TEMPLATES = ("syllabus.md.j2", "syllabus.html.j2")
 
-    User templates (sandboxed=True) run in Jinja's SandboxedEnvironment.
+
+def make_environment(
+    templates_dir: str | Path | None = None,
+    sandboxed: bool = False,
+    html: bool = False,
+    files: Mapping[str, Path] | None = None,
+) -> jinja2.Environment:
+    """Return the one Jinja environment pathplanner uses: strict, HTML-escaping for HTML output.
+
+    Escaping follows the output format (html=True), never a template's file name. User
+    templates (sandboxed=True) run in a limited sandbox that sees exactly the named files
+    (`files`, name -> path, each read once) and nothing else beside them, with bounded time,
+    sizes and output (see _sandbox.py).
     """
     import jinja2
-    import jinja2.sandbox
 
-    loader = jinja2.FileSystemLoader(
-        [str(templates_dir)] if templates_dir else [str(default_templates_dir())]
-    )
-    cls = jinja2.sandbox.SandboxedEnvironment if sandboxed else jinja2.Environment
-    env = cls(
-        loader=loader,
-        undefined=jinja2.StrictUndefined,
-        autoescape=jinja2.select_autoescape(["html", "html.j2", "htm"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    options: dict[str, Any] = {
+        "undefined": jinja2.StrictUndefined,
+        "autoescape": html,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+    }
+    env: jinja2.Environment
+    if sandboxed:
+        from ._sandbox import limited_sandbox
+
+        env = limited_sandbox(dict(files or {}), **options)
+    else:
+        loader = jinja2.FileSystemLoader(
+            [str(templates_dir)] if templates_dir else [str(default_templates_dir())]
+        )
+        env = jinja2.Environment(loader=loader, **options)
     env.filters["hours"] = fmt_hours
     env.filters["md"] = md_escape
     env.filters["mermaid"] = mermaid_label
@@ -65,33 +79,115 @@ def make_environment(
     return env
 
 
+def user_templates(templates_dir: str | Path | None) -> dict[str, Path]:
+    """Return the templates a --templates directory overrides: {template name: its file}.
+
+    Only the names pathplanner renders count; a link that leads out of the directory is
+    refused, so a template directory cannot smuggle in another file of the system.
+    """
+    if templates_dir is None:
+        return {}
+    root = Path(templates_dir)
+    found: dict[str, Path] = {}
+    for name in sorted({*_TEMPLATE_FOR.values(), *_SYLLABUS_TEMPLATES}):
+        path = root / name
+        if not path.is_file():
+            continue
+        if path.is_symlink() and root.resolve() not in path.resolve().parents:
+            raise RenderError(f"{path}: links out of {root}; a template must be a file in it")
+        found[name] = path
+    return found
+
+
+def template_environment(
+    name: str,
+    html: bool,
+    templates_dir: str | Path | None = None,
+    template: str | Path | None = None,
+) -> tuple[jinja2.Environment, str]:
+    """Return the environment and template name to render: the user's file, else built-in.
+
+    A --template file, or a file of that name in --templates DIR, runs sandboxed; the built-in
+    templates run unsandboxed. Escaping follows html (the output format).
+    """
+    if template is not None:
+        path = Path(template)
+        return make_environment(sandboxed=True, html=html, files={path.name: path}), path.name
+    mine = user_templates(templates_dir)
+    if name in mine:
+        return make_environment(sandboxed=True, html=html, files=mine), name
+    return make_environment(html=html), name
+
+
 def fmt_hours(value: float) -> str:
     """Return hours as '12 h' or '2.5 h'."""
     return f"{value:,.1f} h".replace(".0 h", " h")
 
 
+# C0 and C1 control characters (but newline and tab) and the bidirectional overrides: they
+# move the cursor, retitle or recolour a terminal, or reorder what a reader sees
+_UNSAFE = re.compile(r"\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# everything that ends or bends a line, for one-line contexts (Markdown, Mermaid, DOT)
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
+
+
+def terminal_safe(text: str) -> str:
+    """Return text with every control character a terminal would obey replaced by U+FFFD.
+
+    Newlines, tabs and CRLF line ends stay; ESC, BEL, a lone CR, the C1 controls (including
+    8-bit CSI and OSC) and the bidirectional overrides do not.
+    """
+    return _UNSAFE.sub("\ufffd", text)
+
+
+def one_line(text: object) -> str:
+    """Return text as one line: every run of control or line-breaking characters is a space."""
+    return _BREAKS.sub(" ", str(text))
+
+
 def md_escape(text: object) -> str:
-    """Return text safe inside GitHub Markdown: no stray markup or HTML, on one line."""
-    out = " ".join(str(text).splitlines()).replace("\\", "\\\\")
+    """Return text safe inside GitHub Markdown: one line, no stray markup or HTML."""
+    out = one_line(text).replace("\\", "\\\\")
     for ch in "`*_[]<>|#":
         out = out.replace(ch, "\\" + ch)
     return out
 
 
+_URL_KEEP = "!#$%&*+,/:;=?@[]~"  # besides letters, digits and _.-~: never ( ) < > ' " ` or space
+
+
+def safe_url(url: str | None) -> str | None:
+    """Return an http(s) URL percent-encoded for Markdown and HTML, or None for any other.
+
+    A `javascript:` or `data:` link is dropped; brackets, quotes, angle brackets, spaces,
+    controls and non-ASCII characters are percent-encoded, so the URL cannot end a Markdown
+    link or an HTML attribute early.
+    """
+    from urllib.parse import quote
+
+    if not url:
+        return None
+    url = url.strip()
+    if not re.match(r"(?i)https?://[^/?#\s]", url):
+        return None
+    return quote(url, safe=_URL_KEEP)
+
+
 def mermaid_label(text: object) -> str:
-    """Return text safe inside a quoted Mermaid label."""
+    """Return text safe inside a quoted Mermaid label (and inside a Markdown code fence)."""
     return (
-        str(text)
+        one_line(text)
         .replace("&", "#amp;")
         .replace('"', "#quot;")
         .replace("<", "#lt;")
         .replace(">", "#gt;")
+        .replace("`", "#96;")
     )
 
 
 def dot_label(text: object) -> str:
     """Return text safe inside a quoted DOT string."""
-    return str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return one_line(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
 def fmt_usd(value: float) -> str:
@@ -143,23 +239,27 @@ def render_plan(
         return plan_csv(plan, catalog)
     if template is None and fmt == "ics":
         return plan_ics(plan, catalog)
-    if template is not None:
-        path = Path(template)
-        env = make_environment(path.parent, sandboxed=True)
-        name = path.name
-    else:
-        if fmt not in _TEMPLATE_FOR:
-            raise RenderError(f"unknown format '{fmt}' (use one of {', '.join(PLAN_FORMATS)})")
-        name = _TEMPLATE_FOR[fmt]
-        user = templates_dir is not None and (Path(templates_dir) / name).is_file()
-        env = make_environment(templates_dir if user else None, sandboxed=user)
-    return render_template(env, name, plan_context(plan, catalog))
+    if template is None and fmt not in _TEMPLATE_FOR:
+        raise RenderError(f"unknown format '{fmt}' (use one of {', '.join(PLAN_FORMATS)})")
+    env, name = template_environment(
+        _TEMPLATE_FOR.get(fmt, ""), fmt == "html", templates_dir, template
+    )
+    out = render_template(env, name, plan_context(plan, catalog))
+    return terminal_safe(out) if fmt == "txt" else out
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
-    """Render one template; turn every Jinja failure into a RenderError with its place."""
+    """Render one template; turn every Jinja failure into a RenderError with its place.
+
+    The output is built chunk by chunk and refused past the sandbox's output limit. In a user
+    (sandboxed) template any runtime error — division by zero, recursion, a missing include,
+    a limit — is the template's fault and becomes one line naming the file and line.
+    """
     import jinja2
     import jinja2.exceptions
+    import jinja2.sandbox
+
+    from ._sandbox import LimitExceeded
 
     try:
         template = env.get_template(name)
@@ -170,14 +270,74 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
     except jinja2.TemplateNotFound as err:
         raise RenderError(f"template not found: {err.name}") from err
     where = template.filename or name
+    sandboxed = isinstance(env, jinja2.sandbox.SandboxedEnvironment)
+    limit = getattr(env, "output_limit", None)
+    start = getattr(env, "start", None)
+    if start is not None:
+        start()
+    chunks: list[str] = []
+    size = 0
     try:
-        return template.render(**context)
+        stream = cast("Generator[str, None, None]", template.generate(**context))
+        for chunk in stream:
+            chunks.append(chunk)
+            size += len(chunk)
+            if limit is not None and size > limit:
+                line = _current_line(template, stream)
+                stream.close()
+                raise RenderError(f"{where}: line {line}: output exceeds {limit / 1e6:g} MB")
+    except RenderError:
+        raise
     except jinja2.UndefinedError as err:
         raise RenderError(f"{where}: line {_line_of(err, where)}: {err.message}") from err
     except jinja2.exceptions.SecurityError as err:
         raise RenderError(
             f"{where}: line {_line_of(err, where)}: not allowed in a sandboxed template: {err}"
         ) from err
+    except jinja2.TemplateNotFound as err:
+        if not sandboxed:
+            raise
+        raise RenderError(
+            f"{where}: line {_line_of(err, where)}: template not found: {err.name} "
+            "(a template sees only the template files it was given)"
+        ) from err
+    except jinja2.TemplateSyntaxError as err:
+        if not sandboxed:
+            raise
+        raise RenderError(
+            f"{err.filename or where}: line {err.lineno}: template syntax error: {err.message}"
+        ) from err
+    except LimitExceeded as err:
+        raise RenderError(f"{where}: line {_line_of(err, where)}: {err}") from err
+    except (Exception, RecursionError, MemoryError) as err:
+        if not sandboxed:
+            raise
+        raise RenderError(f"{where}: line {_line_of(err, where)}: {_describe(err)}") from err
+    return "".join(chunks)
+
+
+def _describe(err: BaseException) -> str:
+    """Return a template runtime error as a short phrase for the user."""
+    if isinstance(err, RecursionError):
+        return "recursion too deep"
+    if isinstance(err, MemoryError):
+        return "out of memory"
+    if isinstance(err, ZeroDivisionError):
+        return "division by zero"
+    text = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    return text or type(err).__name__
+
+
+def _current_line(template: jinja2.Template, stream: Any) -> str:
+    """Return the template line a suspended render stream stands at (or '?')."""
+    line = "?"
+    gen = stream
+    while gen is not None and hasattr(gen, "gi_frame"):  # template.generate yields from below
+        frame = gen.gi_frame
+        if frame is not None and frame.f_code.co_filename == template.filename:
+            line = str(template.get_corresponding_lineno(frame.f_lineno))
+        gen = getattr(gen, "gi_yieldfrom", None)
+    return line
 
 
 def _line_of(err: BaseException, filename: str) -> str:
@@ -205,6 +365,7 @@ def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
     edges: list[tuple[int, int]] = []
     certifications: list[dict[str, Any]] = []
     for step in doc["steps"]:
+        step["url"] = safe_url(step.get("url"))
         step["closes_text"] = names(step["closes"])
         step["teaches_text"] = names(step["teaches"])
         step["credentials"] = [
@@ -264,15 +425,33 @@ def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
     }
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """Return a CSV cell a spreadsheet will not run: text starting = + - @ tab or CR gets a '.
+
+    This is OWASP's advice against CSV (formula) injection. Numbers (int, float) are cells we
+    compute and are kept as they are; so is text that cannot start a formula. A carriage
+    return inside text becomes a newline, which the writer quotes: left bare, a spreadsheet
+    would start a new row there, with a cell that could be a formula.
+    """
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """Return a CSV document (LF line ends) with a header row."""
+    """Return a CSV document (LF line ends) with a header row; every text cell is made inert."""
     import csv
     import io
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(h) for h in header])
+    writer.writerows([csv_cell(c) for c in row] for row in rows)
     return out.getvalue()
 
 
@@ -362,13 +541,14 @@ def plan_ics(plan: Plan, catalog: Catalog) -> str:
             lines = [
                 f"{s.provider} · {s.kind} · {fmt_hours(s.hours)} in all · {fmt_usd(s.cost_usd)}"
             ]
-            if s.url:
-                lines.append(s.url)
+            url = safe_url(s.url)
+            if url:
+                lines.append(url)
             if s.closes:
                 lines.append("Closes: " + ", ".join(f"{k} {v}" for k, v in s.closes))
             event.add("description", "\n".join(lines))
-            if s.url:
-                event.add("url", s.url)
+            if url:
+                event.add("url", url)
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)
     return str(cal.to_ical().decode("utf-8"))
