@@ -6,9 +6,13 @@ import contextlib
 import gc
 import hashlib
 import pickle
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+import pydantic
+import pydantic_core
 
 from . import __version__
 from ._input import MAX_GRAPH_FILE_BYTES, decode, load_yaml, read_bytes, walk_files
@@ -107,6 +111,8 @@ def _fingerprint(dirs: Sequence[Path]) -> tuple[str, list[tuple[Path, str, bytes
     """Return a key of every file's content and the files; raise GraphError if one is unreadable."""
     digest = hashlib.sha256(f"pathplanner {__version__}\n".encode())
     digest.update(_code_digest())
+    # the cache is a pickle of pydantic models: another Python or pydantic must not read it
+    digest.update(f"{sys.version}\n{pydantic.VERSION} {pydantic_core.__version__}\n".encode())
     files: list[tuple[Path, str, bytes]] = []
     problems: list[Problem] = []
     for root in dirs:

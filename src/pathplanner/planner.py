@@ -97,6 +97,7 @@ class Plan:
     learner: str | None = None
     attributions: list[str] = field(default_factory=list)
     state: PlanState | None = None  # the whole starting state and what was finished
+    limit_note: str = ""  # what a time limit cut, in words; empty when nothing was cut
 
     @property
     def total_hours(self) -> float:
@@ -137,6 +138,7 @@ class Plan:
             "goal": [{"skill": s, "level": lv} for s, lv in sorted(self.goal.items())],
             "solver": self.solver,
             "optimality_gap": round(self.gap_ratio, 6),
+            **({"limit_note": self.limit_note} if self.limit_note else {}),
             "hours_per_week": self.hours_per_week,
             "weeks": self.weeks,
             "start_date": self.start_date.isoformat() if self.start_date else None,
@@ -382,6 +384,7 @@ def _assemble(
         status=selection.status,
         solver=selection.solver,
         gap_ratio=selection.gap,
+        limit_note=selection.note,
         profile=dict(profile.skills),
         from_role=profile.from_role,
         goal=dict(sorted(problem.goal.items())),

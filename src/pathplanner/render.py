@@ -551,7 +551,33 @@ def plan_ics(plan: Plan, catalog: Catalog) -> str:
                 event.add("url", url)
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)
-    return str(cal.to_ical().decode("utf-8"))
+    return fold_ics(cal.to_ical().decode("utf-8"))
+
+
+def fold_ics(text: str) -> str:
+    """Return iCalendar text folded by one rule of our own, whatever icalendar version made it.
+
+    Lines are unfolded, then folded at 75 octets (RFC 5545, 3.1) never inside a UTF-8
+    character or between a backslash and the character it escapes: icalendar releases fold
+    differently, and the same plan must give the same bytes under every supported version.
+    """
+    out: list[str] = []
+    for line in text.replace("\r\n ", "").replace("\r\n\t", "").split("\r\n"):
+        if not line:
+            continue
+        chunk, size = "", 0
+        for unit in _ICS_UNIT.findall(line):  # an escape pair stays whole
+            width = len(unit.encode("utf-8"))
+            if size + width > 75 and chunk:
+                out.append(chunk)
+                chunk, size = " ", 1
+            chunk += unit
+            size += width
+        out.append(chunk)
+    return "\r\n".join(out) + "\r\n"
+
+
+_ICS_UNIT = re.compile(r"\\.|.", re.S)
 
 
 _UID_NAMESPACE = uuid.UUID("6f1c8f0e-5d1b-5a3e-9a53-70617468706c")  # fixed: UIDs must not change
@@ -572,15 +598,23 @@ def calendar_uid(identity: str, resource: str, block: int) -> str:
 
 
 def status_text(plan: Plan) -> str:
-    """Return a sentence on how good the plan is proven to be."""
-    what = {"hours": "fewest study hours", "cost": "lowest cost", "balanced": "lowest hours + cost"}
+    """Return a sentence on how good the plan is proven to be, in plain words."""
     if plan.solver == "trivial":
         return "nothing to learn: the goal is already met"
     if plan.status == "optimal":
-        return f"proven optimal ({what[plan.objective]}, {plan.solver})"
-    if plan.solver == "greedy" and plan.gap_ratio == 0:
-        return "feasible (greedy heuristic, not proven optimal)"
-    return f"feasible, not proven optimal (gap {plan.gap_ratio:.1%} when the time limit hit)"
+        text = f"proven optimal ({_ORDER[plan.objective]})"
+    elif plan.solver == "greedy" and plan.gap_ratio == 0:
+        text = "feasible (a quick heuristic, not proven optimal)"
+    else:
+        text = f"feasible, not proven optimal (at most {plan.gap_ratio:.1%} above the best)"
+    return f"{text}; {plan.limit_note}" if plan.limit_note else text
+
+
+_ORDER = {
+    "hours": "fewest study hours, then lowest cost",
+    "cost": "lowest cost, then fewest study hours",
+    "balanced": "lowest hours plus cost at the hourly rate, then fewest study hours",
+}
 
 
 def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
