@@ -413,7 +413,8 @@ def test_csv_cells_cannot_be_formulas(evil: Any, evil_plan: Any, evil_dir: Path,
 
 def test_terminal_output_carries_no_control_sequences(evil: Any, evil_plan: Any,
                                                       evil_dir: Path) -> None:  # fmt: skip
-    from pathplanner.render import render_plan, terminal_safe
+    from pathplanner.render import render_plan
+    from pathplanner.text import terminal_safe
 
     assert "\x1b" not in render_plan(evil_plan, "txt", evil)
     assert terminal_safe("a\x1b[2Jb\x07c\rd\r\ne\tf\x9bg\u202eh") == (

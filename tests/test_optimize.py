@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from pathplanner.graph import Catalog
+from pathplanner.catalog import Catalog
 from pathplanner.models import Resource, Role, Skill
 from pathplanner.optimize import Constraints, _first_by_id, _Model, make_problem
 

@@ -12,12 +12,13 @@ from checker import check_plan
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pathplanner.catalog import Catalog
 from pathplanner.errors import InfeasibleError, PlanningError
 from pathplanner.export import export_graph
-from pathplanner.graph import Catalog, check_catalog
 from pathplanner.models import Resource, Role, Skill
 from pathplanner.planner import plan
 from pathplanner.profile import build_profile
+from pathplanner.validate import check_catalog
 
 
 def test_hours_optimal_plan(mini: Any) -> None:
@@ -307,6 +308,23 @@ def constrained_case(draw: Any) -> tuple[Catalog, dict[str, Any]]:
             status="retired" if retired else "active",
             retired_on=dt.date(2025, 1, 1) if retired else None,
         )
+    # acyclic: every need of a resource (its level prerequisites included) ranks below its gains
+    draft = Catalog(skills=skills, resources=resources, roles={})
+    rank = {s: i for i, s in enumerate(sids)}
+    for rid, res in list(resources.items()):
+        gains = min((rank[s], lv) for s, lv in res.teaches.items())
+        if any((rank[s], lv) >= gains for s, lv in _effective(draft, res).items()):
+            del resources[rid]
+    if not resources:
+        resources["r-only"] = Resource(
+            id="r-only",
+            kind="course",
+            title="only",
+            provider="P",
+            hours=5,
+            hours_source="random",
+            teaches={sids[0]: 1},
+        )
     goal_skills = draw(st.lists(st.sampled_from(sids), min_size=1, max_size=3, unique=True))
     goal = {s: draw(st.integers(1, 2)) for s in goal_skills}
     roles = {"target": Role(id="target", name="Target", requires={"essential": goal})}
@@ -408,3 +426,27 @@ def test_the_plan_is_the_one_the_rule_picks_under_every_constraint(
     assert p.status == "optimal"
     assert check_plan(export_graph(catalog), p.to_json()) == []
     assert sorted(s.resource for s in p.steps) == sorted(best)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(constrained_case())
+def test_validity_pruning_and_replay_agree(case: tuple[Catalog, dict[str, Any]]) -> None:
+    """The solver's covering test, its pruning and step-by-step replay agree on every subset."""
+    from pathplanner.optimize import Constraints, Problem, _prune, _valid_set, replay
+    from pathplanner.schedule import order
+
+    catalog, _ = case
+    goal = dict(catalog.roles["target"].requires.essential)
+    problem = Problem(catalog, {}, goal, Constraints(), list(catalog.resources), [])
+    ids = sorted(catalog.resources)
+    for n in range(len(ids) + 1):
+        for subset in itertools.combinations(ids, n):
+            expected = _executable(catalog, subset, goal)
+            assert _valid_set(problem, set(subset)) == expected, subset
+            if not expected:
+                continue
+            steps = order(catalog, {}, subset)
+            end, errors = replay(catalog, {}, steps)
+            assert errors == [] and all(end.get(s, 0) >= lv for s, lv in goal.items())
+            kept = _prune(problem, list(subset))
+            assert set(kept) <= set(subset) and _executable(catalog, tuple(kept), goal)

@@ -28,17 +28,17 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .catalog import Catalog
     from .errors import GraphError, PathPlannerError
     from .export import export_graph
     from .gap import compute_gap
-    from .graph import Catalog
     from .load import load_catalog, validate_dirs
     from .planner import Plan, plan
     from .profile import Profile
 
 # Lazy re-exports keep `import pathplanner` (and so every CLI call) fast.
 _LAZY = {
-    "Catalog": "graph",
+    "Catalog": "catalog",
     "GraphError": "errors",
     "PathPlannerError": "errors",
     "Plan": "planner",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .catalog import Catalog
 from .errors import PlanningError
 from .gap import compute_gap
-from .graph import Catalog
 from .optimize import Constraints
 from .planner import plan
 from .profile import Profile, build_profile

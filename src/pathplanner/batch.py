@@ -20,8 +20,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from .catalog import Catalog
 from .errors import PathPlannerError
-from .graph import Catalog
 from .optimize import Constraints
 from .profile import Profile
 

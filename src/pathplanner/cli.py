@@ -96,7 +96,7 @@ def _catalog(graphs: tuple[Path, ...]) -> Any:
 
 
 def _safe(text: str) -> str:
-    from .render import terminal_safe  # graph data must not drive the terminal
+    from .text import terminal_safe  # graph data must not drive the terminal
 
     return terminal_safe(text)
 
@@ -178,7 +178,7 @@ def roles(graphs: tuple[Path, ...], fmt: str) -> None:
       pathplanner roles --format json
     """
     from .export import role_dict
-    from .render import table
+    from .text import table
 
     catalog = _catalog(graphs)
     if fmt == "json":
@@ -209,7 +209,7 @@ def skills(graphs: tuple[Path, ...], fmt: str, category: str | None) -> None:
     """
     from ._names import nearest
     from .export import skill_dict
-    from .render import table
+    from .text import table
 
     catalog = _catalog(graphs)
     chosen = list(catalog.skills.values())
@@ -259,7 +259,7 @@ def resources(
     from ._names import nearest, normalize
     from .export import resource_dict
     from .models import RESOURCE_KINDS
-    from .render import fmt_hours, fmt_usd, table
+    from .text import fmt_hours, fmt_usd, table
 
     catalog = _catalog(graphs)
     chosen = list(catalog.resources.values())
@@ -541,7 +541,7 @@ def gap(
       pathplanner gap --have python:2,sql:2 --to "Data Analyst" --format json
     """
     from .gap import compute_gap
-    from .render import gap_text
+    from .text import gap_text
 
     catalog = _catalog(graphs)
     profile = _profile(catalog, from_role, have, profile_file, done)
@@ -1023,7 +1023,7 @@ def suggest(
       pathplanner suggest --have python:2,sql:2,statistics:1 --limit 5
     """
     from .analysis import suggest as do_suggest
-    from .render import fmt_hours, fmt_usd, table
+    from .text import fmt_hours, fmt_usd, table
 
     catalog = _catalog(graphs)
     profile = _profile(catalog, from_role, have, profile_file, done)

@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from ._input import check_number, csv_field_limit, load_yaml, read_text
+from .catalog import Catalog
 from .errors import InputError, PathPlannerError, ProfileError
-from .graph import Catalog
 from .optimize import Constraints
 from .planner import DEFAULT_HOURS_PER_WEEK, Plan, checked, plan
 from .profile import Profile, build_profile
 from .schedule import order, schedule
+from .semantics import learn
 
 __all__ = [
     "Curriculum",
@@ -308,8 +309,7 @@ def build_curriculum(
         for s, lv in catalog.effective(rid).items():
             if state.get(s, 0) < lv and lv > entry.get(s, 0):
                 entry[s] = lv
-        for s, lv in catalog.resources[rid].teaches.items():
-            state[s] = max(state.get(s, 0), lv)
+        learn(state, catalog.resources[rid].teaches)
     weeks = schedule(catalog, route, hpw, start)
     modules = []
     for i, (rid, when) in enumerate(zip(route, weeks, strict=True), start=1):

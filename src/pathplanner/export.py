@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .graph import Catalog
+from .catalog import Catalog
 
 __all__ = ["GRAPH_FORMAT", "export_graph", "resource_dict", "role_dict", "skill_dict"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .graph import Catalog
+from .catalog import Catalog
 from .profile import Profile
 
 __all__ = ["Gap", "GapItem", "compute_gap"]
@@ -45,11 +45,6 @@ class Gap:
         """Return the share of essential requirements met now (0 to 1)."""
         essential = [r for r in self.requirements if r.essential]
         return sum(r.met for r in essential) / len(essential) if essential else 1.0
-
-    @property
-    def missing(self) -> list[GapItem]:
-        """Return the requirements not met now."""
-        return [r for r in self.requirements if not r.met]
 
     def to_dict(self) -> dict[str, Any]:
         """Return the gap as JSON-ready data."""

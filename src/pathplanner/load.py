@@ -17,9 +17,10 @@ import pydantic_core
 from . import __version__
 from ._input import MAX_GRAPH_FILE_BYTES, decode, load_yaml, read_bytes, walk_files
 from ._paths import cache_dir, default_graph_dir
+from .catalog import Catalog
 from .errors import GraphError, InputError, Problem
-from .graph import Catalog, check_catalog
 from .models import Resource, Role, Skill
+from .validate import check_catalog
 
 __all__ = ["graph_dirs", "load_catalog", "validate_dirs"]
 
@@ -198,7 +199,6 @@ def _build(
     if any(p.severity == "error" for p in problems):
         return None, problems
     problems.extend(check_catalog(catalog))
-    catalog.notes = [p for p in problems if p.severity == "note"]
     if any(p.severity == "error" for p in problems):
         return None, problems
     return catalog, problems

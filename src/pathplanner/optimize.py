@@ -17,8 +17,9 @@ from typing import Literal
 
 from ._highs import highs
 from ._names import normalize
+from .catalog import Catalog
 from .errors import InfeasibleError, PlanningError
-from .graph import Catalog, Frontier, closure
+from .semantics import Frontier, closure, learn, unmet
 
 __all__ = ["Constraints", "Problem", "Selection", "make_problem", "replay", "solve"]
 
@@ -68,10 +69,6 @@ class Problem:
             return res.cost_usd
         return res.hours + res.cost_usd / self.constraints.hourly_rate
 
-    def unmet(self, levels: Mapping[str, int], state: Mapping[str, int]) -> dict[str, int]:
-        """Return the part of levels that state does not meet."""
-        return {s: lv for s, lv in levels.items() if state.get(s, 0) < lv}
-
 
 @dataclass(frozen=True)
 class Selection:
@@ -99,11 +96,11 @@ def replay(
     state = dict(start)
     errors: list[str] = []
     for pos, rid in enumerate(steps, start=1):
-        missing = [f"{s}:{lv}" for s, lv in catalog.effective(rid).items() if state.get(s, 0) < lv]
+        missing = unmet(catalog.effective(rid), state)
         if missing:
-            errors.append(f"step {pos} '{rid}' needs {', '.join(missing)}")
-        for sid, lvl in catalog.resources[rid].teaches.items():
-            state[sid] = max(state.get(sid, 0), lvl)
+            needs = ", ".join(f"{s}:{lv}" for s, lv in missing.items())
+            errors.append(f"step {pos} '{rid}' needs {needs}")
+        learn(state, catalog.resources[rid].teaches)
     return state, errors
 
 
@@ -144,13 +141,13 @@ def make_problem(
     taken = set(takeable)
     for rid in c.include:
         if rid not in taken:
-            lacking = {s: lv for s, lv in catalog.effective(rid).items() if state.get(s, 0) < lv}
+            lacking = unmet(catalog.effective(rid), state)
             text = ", ".join(f"{s}:{lv}" for s, lv in lacking.items())
             raise InfeasibleError(
                 f"--include '{rid}' can never be taken: nothing allowed teaches {text}"
             )
     problem = Problem(catalog, dict(start), dict(goal), c, allowed, [], excluded)
-    unreached = problem.unmet(goal, state)
+    unreached = unmet(goal, state)
     if unreached:
         raise InfeasibleError(_why_unreachable(problem, unreached, state))
 
@@ -160,10 +157,9 @@ def make_problem(
     # that is better under every objective and still within every budget and hours limit.
     # So no best plan under any constraint uses it (tests compare against brute force).
     u = _standalone(problem, takeable)
-    need: dict[str, int] = dict(problem.unmet(goal, start))
+    need: dict[str, int] = dict(unmet(goal, start))
     for rid in c.include:
-        for s, lv in problem.unmet(catalog.effective(rid), start).items():
-            need[s] = max(need.get(s, 0), lv)
+        learn(need, unmet(catalog.effective(rid), start))
     takeable_set = set(takeable)
     relevant: set[str] = set(c.include)
 
@@ -191,7 +187,7 @@ def make_problem(
             if not pays(rid):
                 continue  # re-examined if the need for another skill it teaches grows
             relevant.add(rid)
-            for s, lv in problem.unmet(catalog.effective(rid), start).items():
+            for s, lv in unmet(catalog.effective(rid), start).items():
                 if lv > need.get(s, 0):
                     need[s] = lv
                     queue.append(s)
@@ -256,7 +252,7 @@ def _standalone(
 
     def offer(rid: str) -> None:
         res = catalog.resources[rid]
-        needs = problem.unmet(catalog.effective(rid), start)
+        needs = unmet(catalog.effective(rid), start)
         w, h, m = problem.weight(rid), res.hours, res.cost_usd
         for s, lv in needs.items():
             uw, uh, um = u[(s, lv)]
@@ -267,7 +263,7 @@ def _standalone(
                     heapq.heappush(heap, ((w, h, m), s, lv))
 
     for rid in takeable:
-        needs = problem.unmet(catalog.effective(rid), start)
+        needs = unmet(catalog.effective(rid), start)
         if not needs:
             offer(rid)
             continue
@@ -315,7 +311,7 @@ def _why_unreachable(
             continue
         blocked = []
         for t in allowed[:2]:
-            missing = problem.unmet(catalog.effective(t), state)
+            missing = unmet(catalog.effective(t), state)
             blocked.append(f"'{t}' needs " + ", ".join(f"{s}:{lv}" for s, lv in missing.items()))
         reasons.append(
             f"{req} cannot be reached: " + "; ".join(blocked) + ", which nothing allowed teaches"
@@ -330,18 +326,16 @@ def _why_unreachable(
 def _valid_set(problem: Problem, chosen: set[str]) -> bool:
     """Return True when chosen meets the goal and covers every chosen resource's needs."""
     catalog = problem.catalog
-    best: dict[str, dict[str, int]] = {}  # skill -> {provider: level}
-    for rid in chosen:
-        for s, lv in catalog.resources[rid].teaches.items():
-            best.setdefault(s, {})[rid] = lv
+    teachers: dict[str, list[str]] = {}
+    for rid in sorted(chosen):
+        for s in catalog.resources[rid].teaches:
+            teachers.setdefault(s, []).append(rid)
 
     def met(skill: str, level: int, exclude: str | None) -> bool:
         if problem.start.get(skill, 0) >= level:
             return True
         return any(
-            lv >= level and catalog.effective(r).get(skill, 0) < level
-            for r, lv in best.get(skill, {}).items()
-            if r != exclude
+            r != exclude and catalog.is_provider(r, skill, level) for r in teachers.get(skill, [])
         )
 
     if not all(met(s, lv, None) for s, lv in problem.goal.items()):
@@ -359,19 +353,14 @@ def _prune(problem: Problem, chosen: list[str]) -> list[str]:
     start = problem.start
     keep = set(chosen)
     consumers: dict[str, list[tuple[str | None, int]]] = {}
-    for s, lv in problem.goal.items():
-        if start.get(s, 0) < lv:
-            consumers.setdefault(s, []).append((None, lv))
+    for s, lv in unmet(problem.goal, start).items():
+        consumers.setdefault(s, []).append((None, lv))
     teachers: dict[str, list[str]] = {}
     for rid in chosen:
-        for s, lv in catalog.effective(rid).items():
-            if start.get(s, 0) < lv:
-                consumers.setdefault(s, []).append((rid, lv))
+        for s, lv in unmet(catalog.effective(rid), start).items():
+            consumers.setdefault(s, []).append((rid, lv))
         for s in catalog.resources[rid].teaches:
             teachers.setdefault(s, []).append(rid)
-
-    def provides(p: str, s: str, lv: int) -> bool:
-        return catalog.resources[p].teaches.get(s, 0) >= lv and catalog.effective(p).get(s, 0) < lv
 
     for rid in sorted(chosen, key=lambda r: (-problem.weight(r), r)):
         if rid in problem.constraints.include:
@@ -382,7 +371,7 @@ def _prune(problem: Problem, chosen: list[str]) -> list[str]:
                 if consumer == rid or (consumer is not None and consumer not in keep):
                     continue
                 if not any(
-                    p not in (rid, consumer) and p in keep and provides(p, s, lv)
+                    p not in (rid, consumer) and p in keep and catalog.is_provider(p, s, lv)
                     for p in teachers.get(s, [])
                 ):
                     needed = True
@@ -413,8 +402,7 @@ def greedy(problem: Problem) -> list[str]:
     catalog = problem.catalog
     target = dict(problem.goal)
     for rid in problem.constraints.include:
-        for s, lv in catalog.effective(rid).items():
-            target[s] = max(target.get(s, 0), lv)
+        learn(target, catalog.effective(rid))
     state = dict(problem.start)
     chosen: list[str] = []
     pool = [r for r in problem.candidates if r not in problem.constraints.include]
@@ -469,7 +457,7 @@ def greedy(problem: Problem) -> list[str]:
     for rid in frontier.ready:
         offer(rid)
     taken: set[str] = set()
-    while heap and problem.unmet(target, state):
+    while heap and unmet(target, state):
         _, rid = heapq.heappop(heap)
         if rid in taken:
             continue
@@ -547,12 +535,12 @@ class _Model:
         def providers(skill: str, level: int) -> list[int]:
             return [index[r] for r in catalog.providers(skill, level) if r in index]
 
-        for s, lv in sorted(problem.unmet(problem.goal, problem.start).items()):
+        for s, lv in sorted(unmet(problem.goal, problem.start).items()):
             prov = providers(s, lv)
             rows.append((prov, [1.0] * len(prov), 1.0, inf))
         for rid in cols:
             i = index[rid]
-            for s, lv in problem.unmet(catalog.effective(rid), problem.start).items():
+            for s, lv in unmet(catalog.effective(rid), problem.start).items():
                 prov = [j for j in providers(s, lv) if j != i]
                 rows.append(([i, *prov], [-1.0] + [1.0] * len(prov), 0.0, inf))
         c = problem.constraints
@@ -812,7 +800,7 @@ def solve(problem: Problem, quick: bool = False) -> Selection:
     quick stops after the first objective: for when only the optimal value matters. Ties
     among equally good plans are settled by the project's rule (`TIE_BREAK`), not the solver.
     """
-    if not problem.candidates and not problem.unmet(problem.goal, problem.start):
+    if not problem.candidates and not unmet(problem.goal, problem.start):
         return Selection((), "optimal", 0.0, 0.0, "trivial")  # nothing to learn
     if problem.constraints.solver == "milp":
         return _solve_milp(problem, quick)

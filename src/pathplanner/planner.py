@@ -8,12 +8,13 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ._input import check_number
+from .catalog import Catalog
 from .errors import InfeasibleError, PlanningError, UnknownNameError
 from .gap import Gap, compute_gap
-from .graph import Catalog
 from .optimize import Constraints, Problem, Selection, make_problem, rebuild, replay, solve
 from .profile import Profile, build_profile
 from .schedule import dependencies, order, schedule
+from .semantics import learn, unmet
 
 if TYPE_CHECKING:
     from .progress import PlanState
@@ -327,7 +328,7 @@ def _assemble(
     start_state = problem.start
     ordered = order(catalog, start_state, selection.resources)
     end_state, errors = replay(catalog, start_state, ordered)
-    if errors or problem.unmet(problem.goal, end_state):  # a bug, never a user error
+    if errors or unmet(problem.goal, end_state):  # a bug, never a user error
         raise RuntimeError(f"internal error: the plan does not replay: {errors}")
     studied = {r: min(h, catalog.resources[r].hours) for r, h in partial.items()}
     left = {r: round(catalog.resources[r].hours - h, 2) for r, h in studied.items()}
@@ -344,8 +345,7 @@ def _assemble(
     for i, (rid, when) in enumerate(zip(ordered, timing, strict=True), start=1):
         res = catalog.resources[rid]
         before = dict(state)
-        for s, lv in res.teaches.items():
-            state[s] = max(state.get(s, 0), lv)
+        learn(state, res.teaches)
         closes = sorted(
             (s, lv) for s, lv in problem.goal.items() if before.get(s, 0) < lv <= state.get(s, 0)
         )
@@ -487,7 +487,7 @@ def _alternatives(
                 Alternative(alt, res.title, f"{head} but is ruled out: {problem.excluded[alt]}")
             )
             continue
-        missing = problem.unmet(catalog.effective(alt), before)
+        missing = unmet(catalog.effective(alt), before)
         needs = ", ".join(f"{k}:{v}" for k, v in missing.items())
         delta: float | None = None
         try:

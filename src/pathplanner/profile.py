@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from ._input import check_number, read_yaml
+from .catalog import Catalog
 from .errors import PathPlannerError, ProfileError, UnknownNameError
-from .graph import Catalog
+from .semantics import learn
 
 __all__ = ["Profile", "build_profile", "parse_have", "read_profile_file"]
 
@@ -167,15 +168,14 @@ def build_profile(
     if role_name:
         role = catalog.resolve_role(role_name)
         role_id = role.id
-        for sid, lvl in role.requires.essential.items():
-            skills[sid] = max(skills.get(sid, 0), lvl)
+        learn(skills, role.requires.essential)
 
     def add(name: str, level: int, where: str) -> None:
         try:
             sid = catalog.resolve("skill", name)
         except UnknownNameError as err:
             raise ProfileError(f"{where}: {err}") from err
-        skills[sid] = max(skills.get(sid, 0), level)
+        learn(skills, {sid: level})
 
     if pf is not None:
         for name, level in pf.skills.items():
@@ -209,8 +209,7 @@ def build_profile(
             raise ProfileError(f"{where}: {err}") from err
         if rid not in done_ids:
             done_ids.append(rid)
-        for sid, lvl in catalog.resources[rid].teaches.items():
-            skills[sid] = max(skills.get(sid, 0), lvl)
+        learn(skills, catalog.resources[rid].teaches)
     partial: dict[str, float] = {}
     hour_sources = (
         [(k, v, f"{pf.path}: done_hours") for k, v in pf.done_hours.items()] if pf else []

@@ -23,9 +23,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ._input import read_text
 from .errors import OutputError, PathPlannerError, PlanningError, ProfileError
 from .models import Id, Level
+from .semantics import learn
 
 if TYPE_CHECKING:
-    from .graph import Catalog
+    from .catalog import Catalog
     from .optimize import Constraints
     from .planner import Plan
     from .profile import Profile
@@ -520,8 +521,7 @@ def replan(
 
     skills = dict(state.skills)
     for rid in state.finished:
-        for sid, lvl in catalog.resources[rid].teaches.items():
-            skills[sid] = max(skills.get(sid, 0), lvl)
+        learn(skills, catalog.resources[rid].teaches)
     sc = state.constraints
     c = Constraints(
         objective=state.objective,
@@ -579,8 +579,7 @@ def _apply_profile(catalog: Catalog, state: PlanState, profile: Profile | None) 
     if profile is None:
         return state
     skills = dict(state.skills)
-    for sid, lvl in (profile.stated if profile.stated is not None else profile.skills).items():
-        skills[sid] = max(skills.get(sid, 0), lvl)
+    learn(skills, profile.stated if profile.stated is not None else profile.skills)
     update: dict[str, Any] = {"skills": dict(sorted(skills.items()))}
     if profile.name:
         update["learner"] = profile.name
@@ -710,7 +709,7 @@ def progress_document(plan: Plan, catalog: Catalog) -> dict[str, Any]:
 
 def progress_text(plan: Plan, catalog: Catalog) -> str:
     """Return the terminal lines that head a re-plan: what is done, in progress and left."""
-    from .render import fmt_hours
+    from .text import fmt_hours
 
     done, hours = _done_hours(plan, catalog)
     lines = [f"Done: {len(done)} resource(s), {fmt_hours(hours)}"]

@@ -7,8 +7,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .catalog import Catalog
 from .errors import PlanningError
-from .graph import Catalog
 
 __all__ = ["ScheduledStep", "dependencies", "order", "schedule"]
 

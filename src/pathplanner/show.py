@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .catalog import Catalog
 from .export import resource_dict, role_dict, skill_dict
-from .graph import Catalog
-from .render import fmt_hours, fmt_usd, levels_text
+from .text import fmt_hours, fmt_usd, levels_text
 
 __all__ = ["compare_text", "show_json", "show_text"]
 

@@ -1,0 +1,111 @@
+"""Text for a terminal: numbers, tables, levels, gaps and status lines in plain words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+    from .gap import Gap
+    from .planner import Plan
+
+__all__ = [
+    "fmt_hours",
+    "fmt_usd",
+    "gap_text",
+    "levels_text",
+    "status_text",
+    "table",
+    "terminal_safe",
+]
+
+
+def fmt_hours(value: float) -> str:
+    """Return hours as '12 h' or '2.5 h'."""
+    return f"{value:,.1f} h".replace(".0 h", " h")
+
+
+# C0 and C1 control characters (but newline and tab) and the bidirectional overrides: they
+# move the cursor, retitle or recolour a terminal, or reorder what a reader sees
+_UNSAFE = re.compile(r"\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """Return text with every control character a terminal would obey replaced by U+FFFD.
+
+    Newlines, tabs and CRLF line ends stay; ESC, BEL, a lone CR, the C1 controls (including
+    8-bit CSI and OSC) and the bidirectional overrides do not.
+    """
+    return _UNSAFE.sub("\ufffd", text)
+
+
+def fmt_usd(value: float) -> str:
+    """Return USD as 'free', '$49' or '$12.50'."""
+    if value == 0:
+        return "free"
+    return f"${value:,.2f}".replace(".00", "")
+
+
+def status_text(plan: Plan) -> str:
+    """Return a sentence on how good the plan is proven to be, in plain words."""
+    if plan.solver == "trivial":
+        return "nothing to learn: the goal is already met"
+    if plan.status == "optimal":
+        text = f"proven optimal ({_ORDER[plan.objective]})"
+    elif plan.solver == "greedy" and plan.gap_ratio == 0:
+        text = "feasible (a quick heuristic, not proven optimal)"
+    else:
+        text = f"feasible, not proven optimal (at most {plan.gap_ratio:.1%} above the best)"
+    return f"{text}; {plan.limit_note}" if plan.limit_note else text
+
+
+_ORDER = {
+    "hours": "fewest study hours, then lowest cost",
+    "cost": "lowest cost, then fewest study hours",
+    "balanced": "lowest hours plus cost at the hourly rate, then fewest study hours",
+}
+
+
+def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
+    """Return a plain aligned text table."""
+    widths = [len(h) for h in header]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines) + "\n"
+
+
+def levels_text(catalog: Catalog, levels: dict[str, int]) -> str:
+    """Return 'Docker 2, Linux and the shell 1'."""
+    return ", ".join(
+        f"{catalog.skills[s].name if s in catalog.skills else s} {lv}"
+        for s, lv in sorted(levels.items())
+    )
+
+
+def gap_text(g: Gap) -> str:
+    """Return the gap as terminal text."""
+    out = [f"Gap to {g.target_name} ({g.target}): {g.coverage:.0%} of essential requirements met\n"]
+    rows = [
+        [
+            "yes" if i.met else "NO",
+            i.name,
+            i.category,
+            str(i.have),
+            str(i.need),
+            "essential" if i.essential else "optional",
+        ]
+        for i in sorted(g.requirements, key=lambda i: (i.met, not i.essential, i.category, i.skill))
+    ]
+    out.append(table(rows, ["met", "skill", "category", "have", "need", "kind"]))
+    if g.pulled_in:
+        out.append("\nPrerequisites the missing skills pull in:\n")
+        for i in g.pulled_in:
+            out.append(f"  {i.name} {i.need} (have {i.have}) — needed for {i.needed_by}\n")
+    return "".join(out)

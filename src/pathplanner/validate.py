@@ -1,0 +1,166 @@
+"""Graph checks across entries: references, categories, cycles, teachability, reachability.
+
+The per-entry checks are the models' own (`models`); `load` calls `check_catalog` where the
+graph enters, and `pathplanner validate` prints what it finds.
+"""
+
+from __future__ import annotations
+
+from ._names import nearest
+from .catalog import Catalog
+from .errors import Problem
+from .models import CATEGORIES
+from .semantics import closure, unmet
+
+__all__ = ["check_catalog"]
+
+
+def _find_cycle(catalog: Catalog) -> list[str] | None:
+    import networkx as nx
+
+    g = catalog.to_networkx()
+    if nx.is_directed_acyclic_graph(g):  # linear; find_cycle alone is slow on large graphs
+        return None
+    # print a cycle from the first strongly connected component with more than one node
+    component = min(
+        (c for c in nx.strongly_connected_components(g) if len(c) > 1), key=lambda c: min(c)
+    )
+    edges = nx.find_cycle(g.subgraph(component), source=min(component))
+    path: list[str] = []
+    for node, _ in edges:
+        path.append(f"{node[1]}:{node[2]}" if node[0] == "skill" else f"[{node[1]}]")
+    path.append(path[0])
+    return path
+
+
+def check_catalog(catalog: Catalog) -> list[Problem]:
+    """Return every cross-reference problem of a catalog (the per-entry ones come from load)."""
+    problems: list[Problem] = []
+    skills = catalog.skills
+
+    def ref(kind: str, eid: str, fld: str, skill: str, level: int | None) -> None:
+        where = catalog.file_of(kind, eid)
+        target = skills.get(skill)
+        if target is None:
+            hint = nearest(skill, skills)
+            msg = f"unknown skill '{skill}'"
+            if hint:
+                msg += f" — did you mean '{hint[0]}'?"
+            problems.append(Problem(where, eid, fld, msg))
+        elif level is not None and level > target.max_level:
+            problems.append(
+                Problem(
+                    where,
+                    eid,
+                    fld,
+                    f"level {level} of '{skill}' is out of range (it defines levels "
+                    f"1-{target.max_level})",
+                )
+            )
+
+    for sid, skill in skills.items():
+        if skill.category not in CATEGORIES and not skill.category.startswith("esco-"):
+            hint = nearest(skill.category, CATEGORIES)
+            problems.append(
+                Problem(
+                    catalog.file_of("skill", sid),
+                    sid,
+                    "category",
+                    f"unknown category '{skill.category}'"
+                    + (f" — did you mean '{hint[0]}'?" if hint else ""),
+                )
+            )
+        for lvl, spec in sorted(skill.levels.items()):
+            for pre, pre_lvl in spec.requires.items():
+                ref("skill", sid, f"levels.{lvl}.requires.{pre}", pre, pre_lvl)
+    for rid, res in catalog.resources.items():
+        for fld, levels in (("requires", res.requires), ("teaches", res.teaches)):
+            for sid, lvl in levels.items():
+                ref("resource", rid, f"{fld}.{sid}", sid, lvl)
+    for rid, role in catalog.roles.items():
+        for fld, levels in (
+            ("requires.essential", role.requires.essential),
+            ("requires.optional", role.requires.optional),
+        ):
+            for sid, lvl in levels.items():
+                ref("role", rid, f"{fld}.{sid}", sid, lvl)
+        for cred in role.credentials:
+            ref("role", rid, "credentials", cred, None)
+            if cred in skills and skills[cred].category != "credential":
+                problems.append(
+                    Problem(
+                        catalog.file_of("role", rid),
+                        rid,
+                        "credentials",
+                        f"'{cred}' is a {skills[cred].category} skill, not a credential",
+                    )
+                )
+        for nxt in role.next:
+            if nxt not in catalog.roles:
+                hint = nearest(nxt, catalog.roles)
+                msg = f"unknown role '{nxt}'" + (f" — did you mean '{hint[0]}'?" if hint else "")
+                problems.append(Problem(catalog.file_of("role", rid), rid, "next", msg))
+    if problems:
+        return problems  # the checks below assume every reference resolves
+
+    cycle = _find_cycle(catalog)
+    if cycle:
+        problems.append(
+            Problem(
+                "<graph>",
+                "",
+                "",
+                "cycle at the (skill, level) -> resource -> (skill, level) level: "
+                + " -> ".join(cycle),
+            )
+        )
+        return problems
+
+    active = [rid for rid, r in catalog.resources.items() if r.active]
+    taught: set[str] = set()
+    for rid in active:
+        taught.update(catalog.resources[rid].teaches)
+    for sid in skills:
+        if sid in taught:
+            continue
+        if catalog.teachers(sid):  # only retired resources teach it: it can no longer be had
+            problems.append(
+                Problem(
+                    catalog.file_of("skill", sid),
+                    sid,
+                    "",
+                    "only retired resources teach this skill",
+                    severity="note",
+                )
+            )
+        else:
+            problems.append(
+                Problem(catalog.file_of("skill", sid), sid, "", "nothing teaches this skill")
+            )
+    for rid, role in catalog.roles.items():
+        for cred in role.credentials:
+            if cred not in taught:
+                problems.append(
+                    Problem(
+                        catalog.file_of("role", rid),
+                        rid,
+                        "credentials",
+                        f"recommends '{cred}', which can no longer be earned (only retired "
+                        "resources grant it)",
+                    )
+                )
+    state, _ = closure(catalog, {}, active)
+    for rid, role in catalog.roles.items():
+        missing = [f"{s}:{lv}" for s, lv in sorted(unmet(role.requires.essential, state).items())]
+        if missing:
+            problems.append(
+                Problem(
+                    catalog.file_of("role", rid),
+                    rid,
+                    "requires.essential",
+                    "unreachable from an empty profile with the active resources: "
+                    + ", ".join(missing)
+                    + " cannot be learned",
+                )
+            )
+    return problems
