@@ -276,7 +276,8 @@ def constrained_case(draw: Any) -> tuple[Catalog, dict[str, Any]]:
                 levels[lvl]["requires"] = {pre: draw(st.integers(1, 2))}
         skills[sid] = Skill(id=sid, name=sid.upper(), category="programming", levels=levels)
     resources: dict[str, Resource] = {}
-    for j in range(draw(st.integers(2, 7))):
+    all_tied = draw(st.booleans())  # every resource alike: the id rule decides
+    for j in range(draw(st.integers(2, 8))):
         low = draw(st.integers(0, n_skills - 1))
         taught = draw(st.lists(st.sampled_from(sids[low:]), min_size=1, max_size=2, unique=True))
         teaches = {s: draw(st.integers(1, 2)) for s in taught}
@@ -299,9 +300,9 @@ def constrained_case(draw: Any) -> tuple[Catalog, dict[str, Any]]:
             kind="course",
             title=rid,
             provider=draw(st.sampled_from(["P", "Q"])),
-            hours=draw(st.sampled_from([5, 10, 10, 20])),  # repeats make ties
+            hours=5 if all_tied else draw(st.sampled_from([5, 10, 10, 20])),  # ties
             hours_source="random",
-            cost_usd=draw(st.sampled_from([0, 0, 10, 50])),
+            cost_usd=0 if all_tied else draw(st.sampled_from([0, 0, 10, 50])),
             cost_source="random",
             requires=requires,
             teaches=teaches,
@@ -323,6 +324,7 @@ def constrained_case(draw: Any) -> tuple[Catalog, dict[str, Any]]:
             provider="P",
             hours=5,
             hours_source="random",
+            cost_usd=0,
             teaches={sids[0]: 1},
         )
     goal_skills = draw(st.lists(st.sampled_from(sids), min_size=1, max_size=3, unique=True))

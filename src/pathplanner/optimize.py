@@ -553,6 +553,10 @@ class _Model:
         self.base_rows = len(rows)
 
         h = highs()
+        # Presolve is off: releases before 1.13 proved wrong optima with it on these models,
+        # and 1.16's ends some infeasible ones in a solve error. Without it every supported
+        # release gives the same, right answers, and these models are small.
+        h.setOptionValue("presolve", "off")
         h.setOptionValue("mip_rel_gap", 0.0)
         h.setOptionValue("mip_abs_gap", 1e-7)
         lp = highspy.HighsLp()
@@ -589,20 +593,12 @@ class _Model:
         h.setOptionValue("time_limit", max(seconds, 0.01))
         if warm is not None:
             sol = hs.HighsSolution()
-            chosen = set(warm)
-            sol.col_value = [1.0 if i in chosen else 0.0 for i in range(n)]
+            picked = set(warm)
+            sol.col_value = [1.0 if i in picked else 0.0 for i in range(n)]
             sol.value_valid = True
             h.setSolution(sol)
         h.run()
         status = h.getModelStatus()
-        if status == hs.HighsModelStatus.kSolveError:
-            # HiGHS 1.16's presolve can fail on an infeasible model; without it the answer
-            # is right, so the result does not depend on the solver version.
-            h.setOptionValue("presolve", "off")
-            h.clearSolver()
-            h.run()
-            h.setOptionValue("presolve", "choose")
-            status = h.getModelStatus()
         info = h.getInfo()
         if status == hs.HighsModelStatus.kInfeasible:
             return "infeasible", [], math.inf
@@ -716,18 +712,16 @@ def _first_by_id(
             current = found
             first = min((i for i in found if i in set(run)), key=lambda i: model.cols[i])
             run = run[: run.index(first)]  # can an earlier one be in a best plan too?
-        for i in [order[p] for p in range(pos, nxt)]:
-            if i not in fixed and i not in set(current):
-                model.bound(i, 0.0, 0.0)
-                fixed.add(i)
-        # the first member of current at or after pos is now the earliest id any best plan
-        # can include here: fix it
+        # the first member of current at or after pos is the earliest id any best plan can
+        # include here: the columns before it are out, and it is in
         members = set(current)
-        head = next(
-            order[p] for p in range(pos, n) if order[p] in members and order[p] not in fixed
-        )
-        model.bound(head, 1.0, 1.0)
-        fixed.add(head)
+        head = next(p for p in range(pos, n) if order[p] in members and order[p] not in fixed)
+        for p in range(pos, head):
+            if order[p] not in fixed:
+                model.bound(order[p], 0.0, 0.0)
+                fixed.add(order[p])
+        model.bound(order[head], 1.0, 1.0)
+        fixed.add(order[head])
 
 
 _LIMIT_SEARCH = "the time limit stopped the search before the best plan was proven"
