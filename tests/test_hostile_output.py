@@ -526,6 +526,16 @@ def test_templates_read_only_the_files_named(tmp_path: Path, mini: Any) -> None:
         ("{{ lipsum(10**6) }}", "lorem ipsum would exceed"),
         ("{% for i in range(1000) %}{{ 'a' * 1000 }}{% endfor %}", "output exceeds 0.1 MB"),
         ("{{ range(10**9)|list }}", "Range too big"),
+        ("{{ ('\t' * 1000).expandtabs(10**6) }}", "a string would exceed"),
+        ("{{ ('a' * 40000).ljust(10**9) }}", "a padded string would exceed"),
+        ("{{ ('x' * 100)|indent(10**5) }}", "an indented string would exceed"),
+        ("{{ ('ab ' * 10000)|wordwrap(1, wrapstring='x' * 10) }}", "a wrapped string would exceed"),
+        ("{{ ('a' * 40000)|replace('a', 'bb') }}", "a string would exceed"),
+        ("{{ [1, 2]|batch(10**9)|list }}", "a batch would exceed"),
+        ("{{ {'a': 1}|tojson(indent=99) }}", "tojson indent may be at most 16"),
+        ("{{ '{:{}}'.format(1, 10**9) }}", "a formatted field would exceed"),
+        ("{{ '%*d'|format(10**9, 1) }}", "a formatted field would exceed"),
+        ("{{ ', '.join(['a' * 40000, 'b' * 40000]) }}", "a joined string would exceed"),
         ("{{ 1 / 0 }}", "division by zero"),
         ("{{ 1 // 0 }}", "division by zero"),
         ("{{ plan.total_hours + 'h' }}", "unsupported operand type(s) for +"),
@@ -534,8 +544,12 @@ def test_templates_read_only_the_files_named(tmp_path: Path, mini: Any) -> None:
     ids=lambda v: v[:40] if isinstance(v, str) else v,
 )  # fmt: skip
 def test_templates_are_bounded_and_fail_as_one_line(
-    tmp_path: Path, mini: Any, limits: Any, source: str, message: str
+    tmp_path: Path, mini: Any, limits: Any, source: str, message: str, monkeypatch: Any
 ) -> None:
+    from pathplanner import _sandbox
+
+    if "took longer" not in message:  # a slow machine must not hit the clock before the cap
+        monkeypatch.setattr(_sandbox, "LIMITS", dataclasses.replace(limits, seconds=8.0))
     started = time.monotonic()
     with pytest.raises(RenderError) as info:
         render_user(tmp_path, mini, "first line\n" + source + "\n")

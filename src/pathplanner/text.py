@@ -54,7 +54,7 @@ def status_text(plan: Plan) -> str:
         return "nothing to learn: the goal is already met"
     if plan.status == "optimal":
         text = f"proven optimal ({_ORDER[plan.objective]})"
-    elif plan.solver == "greedy" and plan.gap_ratio == 0:
+    elif plan.solver == "greedy" and not plan.limit_note:  # asked for: no bound to report
         text = "feasible (a quick heuristic, not proven optimal)"
     else:
         text = f"feasible, not proven optimal (at most {plan.gap_ratio:.1%} above the best)"
