@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-os.environ.setdefault("PATHPLANNER_NO_CACHE", "1")
+# One validated-catalogue cache for the whole test session, in a directory of its own: the
+# built-in graph is validated once, not in every CLI test, and no user cache is touched.
+if "PATHPLANNER_CACHE_DIR" not in os.environ and "PATHPLANNER_NO_CACHE" not in os.environ:
+    os.environ["PATHPLANNER_CACHE_DIR"] = tempfile.mkdtemp(prefix="pathplanner-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["PATHPLANNER_CACHE_DIR"], True)
 
 
 def level(means: str, **requires: int) -> dict[str, Any]:
