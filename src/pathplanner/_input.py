@@ -167,8 +167,8 @@ def _strict_loader() -> type[Any]:
                 current = stack.pop()
                 if id(current) in seen:
                     raise yaml.MarkedYAMLError(
-                        problem="aliases (*name) are not allowed; write the value out "
-                        f"(the anchored value starts at line {current.start_mark.line + 1})",
+                        problem="this value is anchored (&name) and reused by an alias "
+                        "(*name); aliases are not allowed: write the value out each time",
                         problem_mark=current.start_mark,
                     )
                 seen.add(id(current))

@@ -95,11 +95,11 @@ def schedule(
     resource's hours (what is left of a step begun). Raise PlanningError when the dates
     would run past the last day the calendar has (31 December 9999).
     """
+    spans = [(hours or {}).get(rid, catalog.resources[rid].hours) for rid in ordered]
+    weeks = max(1, math.ceil(sum(spans) / hours_per_week - 1e-9))
     out: list[ScheduledStep] = []
     used = 0.0
-    for rid in ordered:
-        hours_left = (hours or {}).get(rid)
-        span = catalog.resources[rid].hours if hours_left is None else hours_left
+    for rid, span in zip(ordered, spans, strict=True):
         first = math.floor(used / hours_per_week + 1e-9) + 1
         used += span
         last = max(first, math.ceil(used / hours_per_week - 1e-9))
@@ -110,7 +110,7 @@ def schedule(
             after = None
         if start is not None and after is None:
             raise PlanningError(
-                f"starting on {start.isoformat()}, the schedule ({last:,} weeks at "
+                f"starting on {start.isoformat()}, the plan ({weeks:,} weeks at "
                 f"{hours_per_week:g} h/week) runs past the year 9999; give an earlier start"
             )
         out.append(
