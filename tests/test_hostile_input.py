@@ -154,7 +154,7 @@ def test_cli_float_options_reject_non_finite(
 def test_profile_numbers(run: Run, graph: Path, tmp_path: Path, text: str, field: str) -> None:
     prof = tmp_path / "me.yaml"
     prof.write_text("skills: {python: 1}\n" + text)
-    one_error(run(*plan_args(graph, "--profile", prof)), f"{prof}: {field}:")
+    one_error(run(*plan_args(graph, "--profile", prof)), f"{prof}: line 2: {field}:")
 
 
 @pytest.mark.parametrize(
