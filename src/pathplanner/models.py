@@ -327,4 +327,3 @@ class CohortRow(_Given):
     def levels(self) -> tuple[str, dict[str, int]]:
         """Return the field the learner's levels come from (`have`, else `skills`) and them."""
         return ("have", self.have) if self.have else ("skills", self.skills)
-

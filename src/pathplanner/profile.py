@@ -174,9 +174,7 @@ def build_profile(
             pf, lines = _read_profile(profile_file)
         except ProfileError as err:
             problems.extend(err.problems or [Problem(str(profile_file), "", "", str(err))])
-    raw = (
-        dict(have) if isinstance(have, Mapping) else [have] if isinstance(have, str) else [*have]
-    )
+    raw = dict(have) if isinstance(have, Mapping) else [have] if isinstance(have, str) else [*have]
     given = _check(_LEVELS, raw, have_source, problems)
     hours = _check(_HOURS, done_hours or {}, "done_hours", problems)
     named_done: list[Named] = []
