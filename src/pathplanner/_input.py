@@ -330,7 +330,7 @@ def field_names(model: Any, path: Sequence[object] = ()) -> list[str]:
             return []
     tp = _unwrap(tp)
     if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return sorted(f.alias or n for n, f in tp.model_fields.items())
+        return [f.alias or n for n, f in tp.model_fields.items()]
     return []
 
 
