@@ -3,28 +3,43 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pathplanner.cohort import read_cohort
+from pathplanner.cohort import Learner, RowProblem, read_cohort
 from pathplanner.errors import ProfileError
 
 
-def lines(found: list[Any]) -> list[str]:
+def lines(found: list[RowProblem]) -> list[str]:
     return [str(p) for row in found for p in row.problems]
 
 
-def test_csv_rows_become_learners(tmp_path: Path, mini: Any) -> None:
-    cohort = tmp_path / "c.csv"
-    cohort.write_text(
+Read = Callable[[str, str], tuple[Path, list[Learner], list[RowProblem]]]
+
+
+@pytest.fixture
+def read(tmp_path: Path, mini: Any) -> Read:
+    """Return a function that writes a cohort file and returns its path, learners and bad rows."""
+
+    def go(name: str, text: str) -> tuple[Path, list[Learner], list[RowProblem]]:
+        path = tmp_path / name
+        path.write_text(text)
+        return (path, *read_cohort(mini, path))
+
+    return go
+
+
+def test_csv_rows_become_learners(read: Read) -> None:
+    _, learners, problems = read(
+        "c.csv",
         "name,from,have,done,hours_per_week,budget_usd,start\n"
         'Sam,analyst,"docker:1,ml",docker-a,6,100,2027-01-04\n'
         "\n"
-        "Ana,,python:2;sql,,,,\n"
+        "Ana,,python:2;sql,,,,\n",
     )
-    learners, problems = read_cohort(mini, cohort)
     assert problems == []
     sam, ana = learners
     assert (sam.row, sam.line, sam.name, sam.start) == (2, 2, "Sam", dt.date(2027, 1, 4))
@@ -41,16 +56,15 @@ def test_csv_with_a_byte_order_mark(tmp_path: Path, mini: Any) -> None:
     assert problems == [] and [x.name for x in learners] == ["Ann"]
 
 
-def test_every_problem_of_every_row_at_once(tmp_path: Path, mini: Any) -> None:
-    cohort = tmp_path / "c.csv"
-    cohort.write_text(
+def test_every_problem_of_every_row_at_once(read: Read) -> None:
+    cohort, learners, problems = read(
+        "c.csv",
         "name,have,done,hours_per_week,start\n"
         "Ann,python:7;pythn,,0,soon\n"
         "Bob,sql,dockr-a,8,\n"
         ",,,,\n"
-        "Cy,python,,8,\n"
+        "Cy,python,,8,\n",
     )
-    learners, problems = read_cohort(mini, cohort)
     assert [x.name for x in learners] == ["Cy"]
     assert [(p.row, p.name) for p in problems] == [(2, "Ann"), (3, "Bob"), (4, "")]
     assert lines(problems) == [
@@ -68,18 +82,17 @@ def test_every_problem_of_every_row_at_once(tmp_path: Path, mini: Any) -> None:
     assert problems[0].message.count("; ") == 2
 
 
-def test_yaml_level_out_of_range_names_file_line_learner_field(tmp_path: Path, mini: Any) -> None:
-    cohort = tmp_path / "c.yaml"
-    cohort.write_text(
+def test_yaml_level_out_of_range_names_file_line_learner_field(read: Read) -> None:
+    cohort, learners, problems = read(
+        "c.yaml",
         "learners:\n"
         "  - name: Zed\n"
         "  - name: Ann\n"
         "    hours_per_week: 8\n"
         "    have:\n"
         "      sql: 1\n"
-        "      python: 7\n"
+        "      python: 7\n",
     )
-    learners, problems = read_cohort(mini, cohort)
     assert [x.name for x in learners] == ["Zed"]
     assert lines(problems) == [
         f"{cohort}: line 7: Ann: have.python: level must be a whole number from 0 to 3, got 7"
@@ -87,10 +100,8 @@ def test_yaml_level_out_of_range_names_file_line_learner_field(tmp_path: Path, m
     assert problems[0].row == 2
 
 
-def test_yaml_have_not_levels_is_one_clear_line(tmp_path: Path, mini: Any) -> None:
-    cohort = tmp_path / "c.yaml"
-    cohort.write_text("- name: Ann\n  have: 5\n- just a string\n")
-    _, problems = read_cohort(mini, cohort)
+def test_yaml_have_not_levels_is_one_clear_line(read: Read) -> None:
+    cohort, _, problems = read("c.yaml", "- name: Ann\n  have: 5\n- just a string\n")
     assert lines(problems) == [
         f"{cohort}: line 2: Ann: have: must be text like python:2,sql:1, a list or a mapping "
         "of skill: level, got 5",
@@ -98,10 +109,10 @@ def test_yaml_have_not_levels_is_one_clear_line(tmp_path: Path, mini: Any) -> No
     ]
 
 
-def test_unknown_field_and_column_suggest_the_nearest(tmp_path: Path, mini: Any) -> None:
-    cohort = tmp_path / "c.yaml"
-    cohort.write_text("- name: Ann\n  hours_per_wek: 8\n  skills: {pythn: 1}\n")
-    _, problems = read_cohort(mini, cohort)
+def test_unknown_field_and_column_suggest_the_nearest(
+    read: Read, tmp_path: Path, mini: Any
+) -> None:
+    cohort, _, problems = read("c.yaml", "- name: Ann\n  hours_per_wek: 8\n  skills: {pythn: 1}\n")
     assert lines(problems) == [
         f"{cohort}: line 2: Ann: hours_per_wek: unknown field — did you mean 'hours_per_week'?"
     ]
@@ -119,12 +130,11 @@ def test_unknown_field_and_column_suggest_the_nearest(tmp_path: Path, mini: Any)
     ]
 
 
-def test_unknown_names_in_yaml_are_on_their_lines(tmp_path: Path, mini: Any) -> None:
-    cohort = tmp_path / "c.yaml"
-    cohort.write_text(
-        "- name: Ann\n  from: analyts\n  skills:\n    pythn: 1\n  done:\n    - py-free\n    - ml-cours\n"
+def test_unknown_names_in_yaml_are_on_their_lines(read: Read) -> None:
+    cohort, _, problems = read(
+        "c.yaml",
+        "- name: Ann\n  from: analyts\n  skills:\n    pythn: 1\n  done:\n    - py-free\n    - ml-cours\n",
     )
-    _, problems = read_cohort(mini, cohort)
     assert lines(problems) == [
         f"{cohort}: line 2: Ann: from: unknown role 'analyts' — did you mean 'analyst'?",
         f"{cohort}: line 4: Ann: skills: unknown skill 'pythn' — did you mean 'python'?",

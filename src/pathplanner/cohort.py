@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -170,14 +170,10 @@ def _learner(catalog: Catalog, row: int, data: Any, lines: Lines, shown: str) ->
         [(name, at("done", i)) for i, name in enumerate(given.done)],
     )
     # a cohort learner's plan carries the start with done resources learned (no `stated`)
-    profile = Profile(
-        skills=start.skills,
-        done=start.done,
-        name=given.name,
-        from_role=start.from_role,
-        hours_per_week=given.hours_per_week,
-        budget_usd=given.budget_usd,
-    )
+    profile = replace(
+        start, name=given.name, hours_per_week=given.hours_per_week,
+        budget_usd=given.budget_usd, stated=None,
+    )  # fmt: skip
     return Learner(row, given.name, profile, given.start, shown, lines.line())
 
 
