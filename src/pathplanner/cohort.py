@@ -149,11 +149,11 @@ def _rows(path: Path) -> list[tuple[int, Any, Lines]]:
 
 def _learner(catalog: Catalog, row: int, data: Any, lines: Lines, shown: str) -> Learner:
     """Return a cohort row checked and resolved; raise ProfileError with all its problems."""
-    label = data.get("name") if isinstance(data, dict) else None
-    entry = label.strip() if isinstance(label, str) else ""
     if not isinstance(data, dict):
         msg = "a learner must be a mapping of fields"
         raise ProfileError([Problem(shown, "", "", msg, line=lines.line())])
+    label = data.get("name")  # names the row's problems even when the row is bad
+    entry = label.strip() if isinstance(label, str) else ""
     try:
         given = CohortRow.model_validate(data)
     except ValidationError as err:
