@@ -68,7 +68,7 @@ def test_cli_streams_json_lines(tmp_path: Path, mini_dir: Path) -> None:
         ("Ana", "analyst"),
         ("Ana", "mle"),
     ]
-    assert "skipped: " in result.output and "row 3 (Bad)" in result.output
+    assert "skipped: " in result.output and "line 3: Bad: " in result.output
     both = CliRunner().invoke(
         cli,
         ["plan-many", "--no-builtin", "--graph", str(mini_dir), "--profiles", str(cohort)],

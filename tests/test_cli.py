@@ -77,8 +77,7 @@ def test_bad_have_level() -> None:
     result = run("gap", "--have", "python:7", "--to", "ml-engineer")
     assert result.exit_code == 1
     assert (
-        result.output
-        == "Error: --have 'python:7': level must be a whole number from 0 to 3, got 7\n"
+        result.output == "Error: --have: python: level must be a whole number from 0 to 3, got 7\n"
     )
 
 
@@ -87,7 +86,9 @@ def test_malformed_profile(tmp_path: Path) -> None:
     prof.write_text("name: Sam\nskils: {python: 2}\n")
     result = run("plan", "--profile", str(prof), "--to", "data-analyst")
     assert result.exit_code == 1
-    assert result.output == f"Error: {prof}: skils: unknown field — did you mean 'skills'?\n"
+    assert result.output == (
+        f"Error: {prof}: line 2: skils: unknown field — did you mean 'skills'?\n"
+    )
 
 
 def test_impossible_budget() -> None:

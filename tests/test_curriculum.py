@@ -108,7 +108,7 @@ def test_yaml_cohort_and_bad_format(mini_dir: Path, tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "row 2: a learner must be a mapping of fields" in result.output
+    assert f"{cohort}: line 5: a learner must be a mapping of fields" in result.output
     assert (tmp_path / "y" / "learners" / "kim.md").is_file()
     bad = CliRunner().invoke(
         cli,

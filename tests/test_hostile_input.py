@@ -154,7 +154,7 @@ def test_cli_float_options_reject_non_finite(
 def test_profile_numbers(run: Run, graph: Path, tmp_path: Path, text: str, field: str) -> None:
     prof = tmp_path / "me.yaml"
     prof.write_text("skills: {python: 1}\n" + text)
-    one_error(run(*plan_args(graph, "--profile", prof)), f"{prof}: {field}:")
+    one_error(run(*plan_args(graph, "--profile", prof)), f"{prof}: line 2: {field}:")
 
 
 @pytest.mark.parametrize(
@@ -181,7 +181,7 @@ def test_cohort_numbers(run: Run, graph: Path, tmp_path: Path) -> None:
     cohort = tmp_path / "c.csv"
     cohort.write_text("name,hours_per_week\nAnn,0\nBob,nan\nCy,8\n")
     result = run(*cohort_args(graph, cohort, tmp_path / "out", "--strict"))
-    one_error(result, "row 2 (Ann): hours_per_week:", "row 3 (Bob): hours_per_week:")
+    one_error(result, "line 2: Ann: hours_per_week:", "line 3: Bob: hours_per_week:")
 
 
 def test_json_never_holds_nan() -> None:
@@ -275,7 +275,7 @@ def test_cohort_yaml_values_of_the_wrong_type(
     cohort = tmp_path / "c.yaml"
     cohort.write_text(yaml.safe_dump({"learners": [{"name": "Zed"}, row]}))
     result = run(*cohort_args(graph, cohort, tmp_path / "out", "--strict"))
-    one_error(result, f"{cohort}: row 2", f"{field}:")
+    one_error(result, f"{cohort}: line ", f"{field}:")
 
 
 # -- YAML: duplicate keys, aliases, size ---------------------------------------------------------
@@ -438,7 +438,7 @@ def test_messages_name_the_file_not_a_flag(run: Run, graph: Path, tmp_path: Path
     cohort = tmp_path / "c.csv"
     cohort.write_text("name,have\nAnn,pythn:1\n")
     result = run(*cohort_args(graph, cohort, tmp_path / "out", "--strict"))
-    one_error(result, f"{cohort}: row 2 (Ann): have: unknown skill 'pythn'")
+    one_error(result, f"{cohort}: line 2: Ann: have: unknown skill 'pythn'")
     assert "--have" not in result[2]
 
 

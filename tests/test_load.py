@@ -101,7 +101,9 @@ def test_unknown_field(tmp_path: Path) -> None:
     entries = mini_entries()
     entries["roles"][0]["salry"] = 5
     lines = problems_of(write_graph(tmp_path / "g", **entries))
-    assert lines == [f"{tmp_path}/g/roles.yaml: analyst: salry: unknown field"]
+    assert lines == [
+        f"{tmp_path}/g/roles.yaml: analyst: salry: unknown field — did you mean 'salary'?"
+    ]
 
 
 def test_unreachable_role(tmp_path: Path) -> None:

@@ -4,7 +4,9 @@ Every input file goes through `read_text` (or `text_lines` for big CSV files rea
 a size cap, UTF-8 decoding (a byte-order mark is dropped) and one message shape for every
 failure, `file: line N: ...`. Every YAML input goes through `load_yaml`: duplicate keys and
 aliases are refused (an alias bomb is a few lines that expand to gigabytes), and syntax errors
-name the line and column. Every number a user gives goes through `check_number`.
+name the line and column (and `load_yaml_lines` says where every key is). Every number a user
+gives goes through `check_number`, and every pydantic ValidationError of an input becomes
+`file: line N: entry: field: message` problems in `validation_problems`.
 """
 
 from __future__ import annotations
@@ -13,23 +15,33 @@ import contextlib
 import csv
 import math
 import os
-from collections.abc import Iterator
+import types
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
-from .errors import InputError
+from .errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 __all__ = [
     "LIMITS",
     "MAX_FIELD_BYTES",
     "MAX_GRAPH_FILE_BYTES",
     "MAX_USER_FILE_BYTES",
+    "Lines",
     "check_number",
     "csv_field_limit",
+    "field_names",
     "load_yaml",
+    "load_yaml_lines",
     "read_bytes",
     "read_text",
+    "read_yaml",
     "text_lines",
+    "validation_problems",
 ]
 
 MAX_USER_FILE_BYTES = 4 * 1024 * 1024
@@ -200,15 +212,66 @@ def _strict_loader() -> type[Any]:
 _LOADER: type[Any] | None = None
 
 
-def load_yaml(text: str, shown: str) -> Any:
-    """Parse YAML text strictly; raise InputError `file: line N, column C: ...` when bad."""
+@dataclass(frozen=True)
+class Lines:
+    """Where the parts of a YAML document are: the line of every mapping key and list item.
+
+    `at(path)` narrows to a part (a learner of a cohort); `line(loc)` returns the line of the
+    nearest known part of a location (a pydantic error's `loc`, relative to the part).
+    """
+
+    table: Mapping[tuple[str, ...], int] = field(default_factory=dict)
+    prefix: tuple[str, ...] = ()
+
+    @classmethod
+    def constant(cls, line: int) -> Lines:
+        """Return lines that put everything on one line (a CSV record)."""
+        return cls({(): line})
+
+    def at(self, *path: object) -> Lines:
+        """Return the lines of the part at path."""
+        return Lines(self.table, self.prefix + tuple(map(str, path)))
+
+    def line(self, loc: Sequence[object] = ()) -> int:
+        """Return the line of loc, or of its nearest enclosing part; 0 when none is known."""
+        path = self.prefix + tuple(map(str, loc))
+        while path and path not in self.table:
+            path = path[:-1]
+        return self.table.get(path, 0)
+
+
+def _record_lines(node: Any, path: tuple[str, ...], table: dict[tuple[str, ...], int]) -> None:
+    import yaml
+
+    table.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                table[(*path, key.value)] = key.start_mark.line + 1
+                _record_lines(value, (*path, key.value), table)
+    elif isinstance(node, yaml.SequenceNode):
+        for pos, item in enumerate(node.value):
+            _record_lines(item, (*path, str(pos)), table)
+
+
+def load_yaml_lines(text: str, shown: str, locate: bool = True) -> tuple[Any, Lines]:
+    """Parse YAML text strictly (see `load_yaml`); return the data and where each part is
+    (not looked up when `locate` is False: a big graph file is read faster without)."""
     global _LOADER
     import yaml
 
     if _LOADER is None:
         _LOADER = _strict_loader()
+    loader = _LOADER(text)  # a SafeLoader subclass: safe
     try:
-        return yaml.load(text, Loader=_LOADER)  # a SafeLoader subclass: safe
+        node = loader.get_single_node()
+        if node is None:
+            return None, Lines()
+        data = loader.construct_document(node)  # refuses aliases: the nodes form a tree
+        table: dict[tuple[str, ...], int] = {}
+        if locate:
+            _record_lines(node, (), table)
+        return data, Lines(table)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -220,11 +283,85 @@ def load_yaml(text: str, shown: str) -> Any:
         raise InputError(shown, f"malformed YAML: {err}") from None
     except RecursionError:
         raise InputError(shown, "malformed YAML: nested too deeply") from None
+    finally:
+        loader.dispose()
 
 
-def read_yaml(path: str | Path, limit: int = MAX_USER_FILE_BYTES) -> Any:
-    """Return the data of a YAML file, read and parsed by the rules above."""
-    return load_yaml(read_text(path, limit), str(path))
+def load_yaml(text: str, shown: str) -> Any:
+    """Parse YAML text strictly; raise InputError `file: line N, column C: ...` when bad."""
+    return load_yaml_lines(text, shown, locate=False)[0]
+
+
+def read_yaml(path: str | Path, limit: int = MAX_USER_FILE_BYTES) -> tuple[Any, Lines]:
+    """Return a YAML file's data and where each part is, read and parsed by the rules above."""
+    return load_yaml_lines(read_text(path, limit), str(path))
+
+
+def _unwrap(tp: Any) -> Any:
+    """Return a type without the Annotated and Optional around it."""
+    while True:
+        if get_origin(tp) is Annotated:
+            tp = get_args(tp)[0]
+        elif get_origin(tp) in (Union, types.UnionType):
+            inner = [a for a in get_args(tp) if a is not type(None)]
+            if len(inner) != 1:
+                return tp
+            tp = inner[0]
+        else:
+            return tp
+
+
+def field_names(model: Any, path: Sequence[object] = ()) -> list[str]:
+    """Return the field names, as files write them (aliases), of the model at path inside
+    model (e.g. a graph role's `salary`); [] when there is no model there."""
+    from pydantic import BaseModel
+
+    tp = model
+    for part in path:
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            fields = {f.alias or n: f for n, f in tp.model_fields.items()}
+            if str(part) not in fields:
+                return []
+            tp = fields[str(part)].annotation
+        elif get_origin(tp) in (dict, list, tuple) and get_args(tp):
+            tp = get_args(tp)[-1 if get_origin(tp) is dict else 0]  # `part` is the key or index
+        else:
+            return []
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [f.alias or n for n, f in tp.model_fields.items()]
+    return []
+
+
+def validation_problems(
+    err: ValidationError,
+    file: str,
+    entry: str = "",
+    lines: Lines | None = None,
+    model: Any = None,
+) -> list[Problem]:
+    """Return every error of a pydantic validation as a Problem naming file, line, entry, field.
+
+    Given the model that was validated, an unknown field gets the nearest known one suggested.
+    """
+    from ._names import nearest
+
+    problems: list[Problem] = []
+    for e in err.errors():
+        loc = tuple(part for part in e["loc"] if part != "[key]")
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            msg = "unknown field"
+            hint = nearest(str(loc[-1]), field_names(model, loc[:-1])) if model and loc else []
+            if hint:
+                msg += f" — did you mean '{hint[0]}'?"
+        elif e["type"] == "missing":
+            msg = "is required"
+        line = lines.line(loc) if lines is not None else 0
+        where = ".".join(str(part) for part in loc) or ("(entry)" if entry else "")
+        problems.append(Problem(file, entry, where, msg, line=line))
+    return problems
 
 
 def walk_files(root: Path, suffixes: tuple[str, ...]) -> list[Path]:

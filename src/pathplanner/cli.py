@@ -784,7 +784,8 @@ def curriculum(
       pathplanner curriculum --to data-analyst --cohort learners.csv --out cohort-2027/
       pathplanner curriculum --to ml-engineer --cohort cohort.yaml --out out/ --graph ./our-courses --format md,csv --start 2027-01-04
     """
-    from .curriculum import build_curriculum, read_cohort, render_curriculum, write_files
+    from .cohort import read_cohort
+    from .curriculum import build_curriculum, render_curriculum, write_files
 
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
     bad = [f for f in wanted if f not in ("md", "html", "csv")]
@@ -943,7 +944,7 @@ def plan_many_cmd(
       pathplanner plan-many --profiles learners.yaml --all-roles --summary --workers 2 -o all.jsonl
     """
     from .batch import Task, plan_many
-    from .curriculum import read_cohort
+    from .cohort import read_cohort
 
     if bool(target) == all_roles:
         raise click.UsageError("give exactly one of --to ROLE and --all-roles")

@@ -1,59 +1,30 @@
-"""Bootcamp curricula: a cohort syllabus (the union route), a personal plan per learner, a summary."""
+"""Bootcamp curricula: a cohort syllabus (the union route), a personal plan per learner, a summary.
+
+The learners come from `cohort.read_cohort`."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._input import check_number, csv_field_limit, load_yaml, read_text
 from .catalog import Catalog
-from .errors import InputError, PathPlannerError, ProfileError
+from .cohort import Learner, RowProblem
+from .errors import PathPlannerError
 from .optimize import Constraints
 from .planner import DEFAULT_HOURS_PER_WEEK, Plan, checked, plan
-from .profile import Profile, build_profile
 from .schedule import order, schedule
 from .semantics import learn
 
 __all__ = [
     "Curriculum",
-    "Learner",
-    "RowProblem",
     "build_curriculum",
-    "read_cohort",
     "render_curriculum",
     "write_files",
 ]
-
-_COLUMNS = {"name", "from", "have", "done", "hours_per_week", "budget_usd", "start"}
-
-
-@dataclass(frozen=True)
-class Learner:
-    """One row of a cohort file, resolved into a profile."""
-
-    row: int
-    name: str
-    profile: Profile
-    start: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """A cohort row that could not be planned, and why."""
-
-    row: int
-    name: str
-    message: str
-
-    def __str__(self) -> str:
-        who = f" ({self.name})" if self.name else ""
-        return f"row {self.row}{who}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -90,174 +61,6 @@ class Curriculum:
     source: str = ""
 
 
-def _split(value: str) -> list[str]:
-    return [v.strip() for v in re.split(r"[;,]", value) if v.strip()]
-
-
-def _number(value: Any, what: str) -> float | None:
-    if value in (None, ""):
-        return None
-    try:
-        return check_number(value, what)
-    except ValueError as err:
-        raise ProfileError(f"{what}: {err}") from None
-
-
-def _csv_rows(text: str, shown: str) -> list[tuple[int, dict[str, Any]]]:
-    """Return (first line, row) for each CSV record; malformed CSV names its line."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    out: list[tuple[int, dict[str, Any]]] = []
-    header: list[str] | None = None
-    line = 1
-    with csv_field_limit() as limit:
-        while True:
-            try:
-                fields = next(reader, None)
-            except csv.Error as err:
-                if "end of data" in str(err) or "EOF" in str(err):
-                    msg = 'a quoted value (") is never closed'
-                elif "field larger" in str(err):
-                    msg = f"a value is longer than {limit // 1024} KB"
-                else:
-                    msg = f"malformed CSV: {err}"
-                raise InputError(shown, f"line {line}: {msg}") from None
-            if fields is None:
-                break
-            first, line = line, reader.line_num + 1
-            if not fields:
-                continue
-            if header is None:
-                header = fields
-                if "name" not in header:
-                    raise ProfileError(
-                        f"{shown}: the header must have a 'name' column (and optionally "
-                        "from, have, done, hours_per_week, budget_usd, start)"
-                    )
-                unknown = [c for c in header if c not in _COLUMNS]
-                if unknown:
-                    raise ProfileError(f"{shown}: unknown column(s): {', '.join(unknown)}")
-                twice = sorted({c for c in header if header.count(c) > 1})
-                if twice:
-                    raise ProfileError(f"{shown}: column(s) given twice: {', '.join(twice)}")
-                continue
-            if len(fields) > len(header):
-                raise InputError(
-                    shown,
-                    f"line {first}: {len(fields)} fields, but the header has {len(header)} "
-                    '(put a value that holds a comma in double quotes: "python:2,sql:1")',
-                )
-            out.append((first, dict(zip(header, [*fields, *[""] * len(header)], strict=False))))
-    if header is None:
-        raise ProfileError(f"{shown}: empty file: the header must have a 'name' column")
-    return out
-
-
-def _rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    shown = str(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".yaml", ".yml"):
-        raise ProfileError(f"{shown}: a cohort file must be .csv, .yaml or .yml")
-    text = read_text(path)
-    if suffix == ".csv":
-        # row numbers are the file's lines, the header being line 1
-        return _csv_rows(text, shown)
-    data = load_yaml(text, shown)
-    if isinstance(data, dict) and "learners" in data:
-        data = data["learners"]
-    if not isinstance(data, list):
-        raise ProfileError(f"{shown}: expected a list of learners (or learners: [...])")
-    return [
-        (i, item if isinstance(item, dict) else {"_bad": item}) for i, item in enumerate(data, 1)
-    ]
-
-
-def _text(data: dict[str, Any], key: str) -> str:
-    """Return a text field of a row ('' when absent); numbers are text too, lists are not."""
-    value = data.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ProfileError(f"{key}: must be text, got {value!r}")
-    return str(value).strip()
-
-
-def _names(data: dict[str, Any], key: str, mapping: bool = False) -> Any:
-    """Return a list field of a row: 'a;b' or 'a,b' text, a list of text, or (when allowed)
-    a mapping of skill: level."""
-    value = data.get(key)
-    if value in (None, ""):
-        return [] if not mapping else {}
-    if isinstance(value, str):
-        return _split(value)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return value
-    if mapping and isinstance(value, dict):
-        return value
-    shape = "text, a list or a mapping of skill: level" if mapping else "text or a list of ids"
-    raise ProfileError(f"{key}: must be {shape}, got {value!r}")
-
-
-def _start(data: dict[str, Any]) -> dt.date | None:
-    value = data.get("start")
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    text = _text(data, "start")
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ProfileError(f"start: must be a date YYYY-MM-DD, got {text!r}") from None
-
-
-def read_cohort(catalog: Catalog, path: str | Path) -> tuple[list[Learner], list[RowProblem]]:
-    """Read a cohort file (CSV or YAML); return the learners and the rows that are bad.
-
-    A file that is not well-formed raises (InputError, ProfileError); a row whose values are
-    wrong is returned as a RowProblem naming the row and the field.
-    """
-    learners: list[Learner] = []
-    problems: list[RowProblem] = []
-    for row, data in _rows(Path(path)):
-        name = ""
-        try:
-            if "_bad" in data:
-                raise ProfileError("a learner must be a mapping of fields")
-            extra = sorted(str(k) for k in set(data) - _COLUMNS - {"skills"})
-            if extra:
-                raise ProfileError(f"unknown field(s): {', '.join(extra)}")
-            name = _text(data, "name")
-            if not name:
-                raise ProfileError("name is empty")
-            key = "have" if data.get("have") not in (None, "") else "skills"
-            base = build_profile(
-                catalog,
-                from_role=_text(data, "from") or None,
-                have=_names(data, key, mapping=True),
-                done=_names(data, "done"),
-                have_source=key,
-                done_source="done",
-            )
-            learners.append(
-                Learner(
-                    row,
-                    name,
-                    Profile(
-                        skills=base.skills,
-                        done=base.done,
-                        name=name,
-                        from_role=base.from_role,
-                        hours_per_week=_number(data.get("hours_per_week"), "hours_per_week"),
-                        budget_usd=_number(data.get("budget_usd"), "budget_usd"),
-                    ),
-                    _start(data),
-                )
-            )
-        except PathPlannerError as err:
-            problems.append(RowProblem(row, name, str(err)))
-    return learners, problems
-
-
 def build_curriculum(
     catalog: Catalog,
     target: str,
@@ -290,7 +93,7 @@ def build_curriculum(
             )
             plans.append((learner, p))
         except PathPlannerError as err:
-            problems.append(RowProblem(learner.row, learner.name, str(err)))
+            problems.append(RowProblem.of(learner, str(err)))
         if on_learner is not None:
             on_learner(learner)
     chosen: dict[str, int] = {}

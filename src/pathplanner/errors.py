@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -11,21 +12,23 @@ class PathPlannerError(Exception):
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One finding about a graph: where it is and what is wrong."""
+    """One finding about an input (a graph, profile or cohort file, a value given): where it is
+    and what is wrong. It reads `file: line N: entry: field: message`, empty parts left out."""
 
     file: str
     entry: str
     field: str
     message: str
     severity: str = "error"  # "error" or "note"
+    line: int = 0  # 0 when unknown
+
+    def located(self) -> str:
+        """Return the problem without its file: `line N: entry: field: message`."""
+        parts = (f"line {self.line}" if self.line else "", self.entry, self.field)
+        return ": ".join([*(p for p in parts if p), self.message])
 
     def __str__(self) -> str:
-        where = self.file
-        if self.entry:
-            where += f": {self.entry}"
-        if self.field:
-            where += f": {self.field}"
-        return f"{where}: {self.message}"
+        return f"{self.file}: {self.located()}"
 
 
 class GraphError(PathPlannerError):
@@ -52,7 +55,18 @@ class UnknownNameError(PathPlannerError):
 
 
 class ProfileError(PathPlannerError):
-    """Raised when a profile file or a --have option is malformed."""
+    """Raised when a profile, a cohort file or given skill levels are malformed or name
+    something unknown; `problems` holds every problem found (empty for a plain message)."""
+
+    def __init__(self, found: str | Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = () if isinstance(found, str) else tuple(found)
+        if isinstance(found, str):
+            message = found
+        elif len(self.problems) == 1:
+            message = str(self.problems[0])
+        else:
+            message = f"{len(self.problems)} problems:\n" + "\n".join(map(str, self.problems))
+        super().__init__(message)
 
 
 class PlanningError(PathPlannerError):

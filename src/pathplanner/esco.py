@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._input import csv_field_limit, text_lines
+from ._input import csv_field_limit, text_lines, validation_problems
 from .errors import InputError, PathPlannerError
 
 __all__ = ["EscoError", "ImportReport", "import_esco", "placeholder_hours"]
@@ -435,10 +435,9 @@ def _validate(
             try:
                 model.model_validate(entry)
             except ValidationError as err:
-                first = err.errors()[0]
-                where = ".".join(map(str, first["loc"]))
+                found = validation_problems(err, str(out), str(entry.get("id")), model=model)
                 raise EscoError(
-                    f"{out}: {entry.get('id')}: {where}: {first['msg']} (nothing was written; "
+                    f"{found[0]} (nothing was written; "
                     "the export has a value the importer cannot map)"
                 ) from err
 

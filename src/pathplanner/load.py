@@ -15,7 +15,14 @@ import pydantic
 import pydantic_core
 
 from . import __version__
-from ._input import MAX_GRAPH_FILE_BYTES, decode, load_yaml, read_bytes, walk_files
+from ._input import (
+    MAX_GRAPH_FILE_BYTES,
+    decode,
+    load_yaml,
+    read_bytes,
+    validation_problems,
+    walk_files,
+)
 from ._paths import cache_dir, default_graph_dir
 from .catalog import Catalog
 from .errors import GraphError, InputError, Problem
@@ -48,10 +55,6 @@ def _display(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
-
-
-def _loc(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(entry)"
 
 
 def _read_file(raw: bytes, shown: str) -> tuple[list[tuple[str, Any]], list[Problem]]:
@@ -91,11 +94,7 @@ def _read_file(raw: bytes, shown: str) -> tuple[list[tuple[str, Any]], list[Prob
         try:
             out.append((kind, model.model_validate(item)))
         except ValidationError as err:
-            for e in err.errors():
-                msg = e["msg"].removeprefix("Value error, ")
-                if e["type"] == "extra_forbidden":
-                    msg = "unknown field"
-                problems.append(Problem(shown, label, _loc(e["loc"]), msg))
+            problems.extend(validation_problems(err, shown, label, model=model))
     return out, problems
 
 

@@ -1,13 +1,24 @@
-"""The data model of the knowledge graph: frozen pydantic models, one per entry kind."""
+"""The data model of every input: the knowledge graph (one model per entry kind), profile
+files and cohort rows; frozen pydantic models that refuse unknown fields."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from typing import Annotated, Literal
+import re
+from functools import partial
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
-from ._input import LIMITS
+from ._input import LIMITS, check_number
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 Level = Annotated[int, Field(ge=1, le=3)]
@@ -184,3 +195,135 @@ class Role(_Frozen):
             for skill, level in self.requires.optional.items():
                 goal[skill] = max(goal.get(skill, 0), level)
         return goal
+
+
+# -- what learners give: profile files, cohort rows, skill levels ------------------------------
+
+
+def _start_level(value: Any) -> int:
+    """Return a stated skill level: a whole number from 0 (none) to 3, not text or true."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 3:
+        raise ValueError(f"level must be a whole number from 0 to 3, got {value!r}")
+    return value
+
+
+def _limited(name: str, text: bool, value: Any) -> float:
+    """Return a number within LIMITS[name]; text like '8' only where `text` (a CSV cell)."""
+    if isinstance(value, str) and not text:
+        raise ValueError(f"must be a number, got {value!r}")
+    return check_number(value, name)
+
+
+def _studied(value: Any) -> float:
+    """Return hours studied of a resource begun: more than 0, at most a resource's hours."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"must be a positive number of hours, got {value!r}")
+    return check_number(value, "hours")
+
+
+def _text(value: Any) -> Any:
+    """Return a number given where text is meant as its text (a name `2024`), else value."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _levels(value: Any) -> Any:
+    """Return skill levels as a mapping: from text 'python:2,sql' (a bare name is level 1;
+    ',' or ';' between), a list of such texts, or a mapping of skill: level as it is."""
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        out: dict[str, Any] = {}
+        for part in (p.strip() for v in value for p in re.split(r"[;,]", v)):
+            if not part:
+                continue
+            name, sep, level_text = part.rpartition(":")
+            name, level_text = (name.strip(), level_text.strip()) if sep else (part, "1")
+            try:
+                level: Any = int(level_text)
+            except ValueError:
+                level = level_text
+            old = out.get(name)
+            # a name given twice keeps the higher level, or the bad one to report it
+            out[name] = max(old, level) if type(old) is type(level) is int else level
+        return out
+    if isinstance(value, dict):
+        return value
+    raise ValueError(
+        f"must be text like python:2,sql:1, a list or a mapping of skill: level, got {value!r}"
+    )
+
+
+def _names(value: Any) -> Any:
+    """Return ids given as text 'a;b' (or 'a,b') as a list; a list as it is."""
+    if isinstance(value, str):
+        return [v.strip() for v in re.split(r"[;,]", value) if v.strip()]
+    if isinstance(value, list):
+        return value
+    raise ValueError(f"must be text or a list of ids, got {value!r}")
+
+
+def _date(value: Any) -> dt.date:
+    """Return a date given as a YAML date or text YYYY-MM-DD (not a number of seconds)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(value.strip())
+    raise ValueError(f"must be a date YYYY-MM-DD, got {value!r}")
+
+
+StartLevel = Annotated[int, BeforeValidator(_start_level)]
+"""A level a learner states they have: 0 (none) to 3; the graph's levels are 1 to 3."""
+SkillLevels = Annotated[dict[str, StartLevel], BeforeValidator(_levels)]
+"""Skill names (not yet resolved) and levels, as text 'python:2,sql', a list or a mapping."""
+Names = Annotated[list[str], BeforeValidator(_names)]
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+StudiedHours = Annotated[float, BeforeValidator(_studied)]
+HoursPerWeek = Annotated[float, BeforeValidator(partial(_limited, "hours_per_week", False))]
+BudgetUsd = Annotated[float, BeforeValidator(partial(_limited, "budget_usd", False))]
+CellHoursPerWeek = Annotated[float, BeforeValidator(partial(_limited, "hours_per_week", True))]
+CellBudgetUsd = Annotated[float, BeforeValidator(partial(_limited, "budget_usd", True))]
+StartDate = Annotated[dt.date, BeforeValidator(_date)]
+
+
+class _Given(_Frozen):
+    """What a learner wrote: a field left empty (`skills:`, an empty CSV cell) is not given."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_empty(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None and v != ""}
+        return data
+
+
+class ProfileFile(_Given):
+    """A profile YAML file: who, what they know and have done, their pace and budget."""
+
+    name: Text | None = None
+    from_role: Text | None = Field(default=None, alias="from")
+    skills: dict[str, StartLevel] = Field(default_factory=dict)
+    done: list[str] = Field(default_factory=list)
+    done_hours: dict[str, StudiedHours] = Field(default_factory=dict)
+    hours_per_week: HoursPerWeek | None = None
+    budget_usd: BudgetUsd | None = None
+
+
+class CohortRow(_Given):
+    """One learner of a cohort file (a CSV record, whose every cell is text, or a YAML item)."""
+
+    name: Text
+    from_role: Text | None = Field(default=None, alias="from")
+    have: SkillLevels = Field(default_factory=dict)
+    skills: SkillLevels = Field(default_factory=dict)
+    done: Names = Field(default_factory=list)
+    hours_per_week: CellHoursPerWeek | None = None
+    budget_usd: CellBudgetUsd | None = None
+    start: StartDate | None = None
+
+    @property
+    def levels(self) -> tuple[str, dict[str, int]]:
+        """Return the field the learner's levels come from (`have`, else `skills`) and them."""
+        return ("have", self.have) if self.have else ("skills", self.skills)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ._input import read_text
+from ._input import read_text, validation_problems
 from .errors import OutputError, PathPlannerError, PlanningError, ProfileError
 from .models import Id, Level
 from .semantics import learn
@@ -149,8 +149,14 @@ def state_comment(state: PlanState) -> str:
 _STATE_LINE = re.compile(r"^\s*<!-- pathplanner-state: (.*) -->\s*$")
 
 
+def _what(err: ValidationError) -> str:
+    """Return what a validation of values given in code found wrong: `field: message; ...`."""
+    return "; ".join(p.located() for p in validation_problems(err, ""))
+
+
 def parse_state(data: Any, where: str) -> PlanState:
-    """Validate a state document; errors read 'where: field: message'."""
+    """Validate a state document; errors (all of them) read 'where: pathplanner-state: field:
+    message'."""
     if not isinstance(data, dict):
         raise StateError(f"{where}: pathplanner-state: must be a JSON object")
     fmt = data.get("format")
@@ -162,10 +168,9 @@ def parse_state(data: Any, where: str) -> PlanState:
     try:
         return PlanState.model_validate(data)
     except ValidationError as err:
-        first = err.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"]) or "state"
-        more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
-        raise StateError(f"{where}: pathplanner-state: {loc}: {first['msg']}{more}") from None
+        raise StateError(
+            validation_problems(err, where, "pathplanner-state", model=PlanState)
+        ) from None
 
 
 def new_state(
@@ -180,9 +185,7 @@ def new_state(
     try:
         return _new_state(target, profile, c, hours_per_week, start)
     except ValidationError as err:
-        first = err.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise PlanningError(f"cannot record the plan's state: {loc}: {first['msg']}") from None
+        raise PlanningError(f"cannot record the plan's state: {_what(err)}") from None
 
 
 def _new_state(
@@ -627,8 +630,7 @@ def _apply_constraints(catalog: Catalog, state: PlanState, given: Mapping[str, A
     try:
         sc = StateConstraints.model_validate(merged)
     except ValidationError as err:
-        first = err.errors()[0]
-        raise PlanningError(f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
+        raise PlanningError(_what(err)) from None
     return state.model_copy(update={"constraints": sc, **top})
 
 
