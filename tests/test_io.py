@@ -78,7 +78,7 @@ def test_a_set_into_an_existing_directory_is_undone_on_failure(
 
 def test_a_file_where_the_set_should_go_is_refused(tmp_path: Path) -> None:
     (tmp_path / "out").write_text("x")
-    with pytest.raises(OutputError, match="(?i)not a directory"):
+    with pytest.raises(OutputError, match=r"(?i)not a directory"):
         _io.write_tree(tmp_path / "out", {"a.md": "x"})
 
 
