@@ -1,6 +1,6 @@
 """Fail when any module of the package is covered less than a floor (CI's per-module rule).
 
-    python tools/coverage_floor.py coverage.json 85
+python tools/coverage_floor.py coverage.json 85
 """
 
 from __future__ import annotations
