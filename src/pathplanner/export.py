@@ -64,6 +64,7 @@ def resource_dict(catalog: Catalog, rid: str) -> dict[str, Any]:
         "exam_code": res.exam_code,
         "validity_years": res.validity_years,
         "notes": res.notes,
+        "languages": list(res.languages) if res.languages is not None else None,
     }
     out.update({k: v for k, v in optional.items() if v is not None})
     return out

@@ -57,6 +57,31 @@ ResourceKind = Literal[
     "self-study",
 ]
 RESOURCE_KINDS: tuple[str, ...] = ResourceKind.__args__  # type: ignore[attr-defined]
+# The programming languages a resource's exercises use ("none": no code at all).
+CodeLanguage = Literal[
+    "python",
+    "r",
+    "sql",
+    "java",
+    "scala",
+    "kotlin",
+    "javascript",
+    "typescript",
+    "go",
+    "rust",
+    "ruby",
+    "c",
+    "cpp",
+    "csharp",
+    "julia",
+    "bash",
+    "matlab",
+    "sas",
+    "spss",
+    "stata",
+    "none",
+]
+CODE_LANGUAGES: tuple[str, ...] = CodeLanguage.__args__  # type: ignore[attr-defined]
 
 
 class _Frozen(BaseModel):
@@ -125,6 +150,8 @@ class Resource(_Frozen):
     level: Literal["beginner", "intermediate", "advanced"] = "beginner"
     format: Literal["video", "text", "interactive", "project", "exam", "mixed", "book"] = "mixed"
     language: str = "en"
+    # the programming languages its exercises use; None: not recorded (user graphs may omit it)
+    languages: list[CodeLanguage] | None = None
     status: Literal["active", "retired"] = "active"
     retired_on: dt.date | None = None
     requires: LevelMap = Field(default_factory=dict)
@@ -141,6 +168,13 @@ class Resource(_Frozen):
             raise ValueError("retired_on is set but status is not 'retired'")
         if self.cost_usd > 0 and not self.cost_source:
             raise ValueError("cost_usd > 0 needs cost_source (where the price comes from)")
+        if self.languages is not None:
+            if not self.languages:
+                raise ValueError("languages is empty: list them, or write [none] for no code")
+            if len(set(self.languages)) != len(self.languages):
+                raise ValueError("languages lists a language twice")
+            if "none" in self.languages and len(self.languages) > 1:
+                raise ValueError("languages: 'none' (no code) cannot go with a language")
         return self
 
     @property
