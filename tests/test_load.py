@@ -221,3 +221,27 @@ def test_unknown_category_suggests(tmp_path: Path) -> None:
         f"{tmp_path}/g/skills.yaml: linux: category: unknown category 'software-enginering' — "
         "did you mean 'software-engineering'?"
     ]
+
+
+def test_a_general_skill_cannot_require_a_language_or_tool(tmp_path: Path) -> None:
+    entries = mini_entries()
+    entries["skills"].append({**skill("java", levels=1), "kind": "language"})
+    entries["skills"].append(skill("oop", levels=1, l1={"java": 1}))
+    entries["resources"].append(resource("java-intro", {"java": 1}))
+    entries["resources"].append(resource("oop-course", {"oop": 1}))
+    lines = problems_of(write_graph(tmp_path / "g", **entries))
+    assert lines == [
+        f"{tmp_path}/g/skills.yaml: oop: levels.1.requires.java: a general skill cannot "
+        "require the language 'java': a learner may use another one; require it on the "
+        "resources that use it instead"
+    ]
+
+
+def test_a_resource_lists_the_languages_it_uses(tmp_path: Path) -> None:
+    entries = mini_entries()
+    entries["resources"][0]["languages"] = ["python", "none"]
+    entries["resources"][1]["languages"] = ["cobol"]
+    lines = problems_of(write_graph(tmp_path / "g", **entries))
+    assert len(lines) == 2
+    assert "'none' (no code) cannot go with a language" in lines[0] + lines[1]
+    assert "languages.0" in lines[0] + lines[1]

@@ -107,6 +107,9 @@ class Skill(_Frozen):
     aliases: list[str] = Field(default_factory=list)
     description: str = ""
     levels: dict[Level, SkillLevel]
+    # concept: general knowledge (statistics, OOP, testing) that no language or tool may gate;
+    # language: a programming or query language; tool: a library, framework, product or platform
+    kind: Literal["concept", "language", "tool"] = "concept"
     esco_uri: str | None = None
     onet: str | None = None
 

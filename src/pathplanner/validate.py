@@ -73,6 +73,18 @@ def check_catalog(catalog: Catalog) -> list[Problem]:
         for lvl, spec in sorted(skill.levels.items()):
             for pre, pre_lvl in spec.requires.items():
                 ref("skill", sid, f"levels.{lvl}.requires.{pre}", pre, pre_lvl)
+                gate = skills.get(pre)
+                if skill.kind == "concept" and gate is not None and gate.kind != "concept":
+                    problems.append(
+                        Problem(
+                            catalog.file_of("skill", sid),
+                            sid,
+                            f"levels.{lvl}.requires.{pre}",
+                            f"a general skill cannot require the {gate.kind} '{pre}': a "
+                            "learner may use another one; require it on the resources "
+                            "that use it instead",
+                        )
+                    )
     for rid, res in catalog.resources.items():
         for fld, levels in (("requires", res.requires), ("teaches", res.teaches)):
             for sid, lvl in levels.items():
