@@ -13,21 +13,51 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import PathPlannerError
+from .errors import PathPlannerError, UnknownNameError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 FORMATS_TEXT_JSON = click.Choice(["text", "json"])
 
 
-class _Group(click.Group):
-    """A group that turns every PathPlannerError into one 'Error: ...' message."""
+# The library names a setting by its keyword argument; the command line by its option.
+FLAGS = {
+    "budget_usd": "--budget-usd", "category": "--category", "done": "--done",
+    "done_hours": "--done", "exclude_kinds": "--exclude-kind",
+    "exclude_providers": "--exclude-provider", "force": "--force", "have": "--have",
+    "hourly_rate": "--hourly-rate", "hours_per_week": "--hours-per-week",
+    "include": "--include", "kind": "--kind", "max_hours": "--max-hours",
+    "start": "--start", "target": "--to", "time_limit": "--time-limit",
+    "with_certs": "--with-cert",
+}  # fmt: skip
+
+
+class _Command(click.Command):
+    """A command that turns every PathPlannerError into one 'Error: ...' message.
+
+    A name given in an option that matches nothing is a bad argument (exit 2); every other
+    error exits 1. Messages about a setting name its option.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except PathPlannerError as err:
-            raise click.ClickException(_safe(str(err))) from err
+            flag = FLAGS.get(err.setting or "")
+            if isinstance(err, UnknownNameError) and flag:
+                raise click.BadParameter(_safe(err.message), ctx, param_hint=flag) from err
+            raise click.ClickException(_safe(err.cite(flag))) from err
+
+
+class _Group(click.Group):
+    """A group whose commands are _Commands; Ctrl-C exits 130 with one word."""
+
+    command_class = _Command
+    group_class = type
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
         except KeyboardInterrupt:  # click would print "Aborted!" and exit 1
             click.echo("Aborted.", err=True)
             ctx.exit(130)

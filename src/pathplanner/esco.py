@@ -224,7 +224,7 @@ def import_esco(
     if not root.is_dir():
         raise EscoError(f"{root}: not a directory")
     if out.exists() and any(out.iterdir()) and not force:
-        raise EscoError(f"{out}: exists and is not empty (use --force to overwrite)")
+        raise EscoError(f"{out}: exists and is not empty", setting="force", remedy="to overwrite")
     curated = dict(curated or {})
     report = ImportReport(out)
     step = on_step or (lambda _msg: None)
@@ -377,7 +377,7 @@ def import_esco(
                 "requires": {},
                 "teaches": {sid: 1},
                 "notes": "A placeholder: ESCO lists no courses. Replace it with a real "
-                "resource in your own --graph directory.",
+                "resource in a graph directory of your own.",
             }
         )
     report.skills = len(skills)

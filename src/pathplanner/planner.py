@@ -202,7 +202,7 @@ def checked(value: Any, name: str) -> float:
     try:
         return check_number(value, name)
     except ValueError as err:
-        raise PlanningError(f"{name}: {err}") from None
+        raise PlanningError(str(err), setting=name) from None
 
 
 def check_exclusions(catalog: Catalog, c: Constraints) -> None:
@@ -231,10 +231,10 @@ def _resolve_certs(catalog: Catalog, names: Iterable[str]) -> tuple[str, ...]:
                 if catalog.skills[s].category == "credential"
             ]
             if not creds:
-                raise PlanningError(f"--with-cert '{name}': '{eid}' grants no credential")
+                raise PlanningError(f"'{name}': '{eid}' grants no credential", setting="with_certs")
             eid = creds[0]
         elif kind != "skill" or catalog.skills[eid].category != "credential":
-            raise PlanningError(f"--with-cert '{name}': '{eid}' is not a certification")
+            raise PlanningError(f"'{name}': '{eid}' is not a certification", setting="with_certs")
         if eid not in out:
             out.append(eid)
     return tuple(out)

@@ -364,8 +364,8 @@ def _parse_markdown(text: str, shown: str) -> MarkdownProgress:
                     left.append(lm.group(2))
         if not done and not left:
             raise ProfileError(
-                f"{shown}: no plan steps found (expected a plan written by "
-                "pathplanner plan --format md, with lines like '- [ ] **1. Title** (`id`)')"
+                f"{shown}: no plan steps found (expected a Markdown plan written by "
+                "pathplanner, with lines like '- [ ] **1. Title** (`id`)')"
             )
     return MarkdownProgress(
         path=shown,
@@ -427,9 +427,8 @@ def guard_overwrite(path: str | Path, source: str | Path | None = None) -> None:
         return  # not a plan pathplanner can re-read: nothing of ours to lose
     if found.has_progress:
         raise OutputError(
-            f"{target}: records finished steps; overwriting it would lose them. "
-            f"Re-plan with `pathplanner progress --from-markdown {target} -o {target} --force`, "
-            "or remove the file first"
+            f"{target}: records finished steps; overwriting it would lose them. Re-plan from "
+            "it instead (progress keeps them), or remove the file first"
         )
 
 
@@ -437,9 +436,12 @@ def guard_overwrite(path: str | Path, source: str | Path | None = None) -> None:
 
 
 def _resolve_tick(catalog: Catalog, name: str, where: str) -> str:
+    """Resolve a finished resource; an error names where it was marked (or the setting)."""
     try:
         return catalog.resolve("resource", name)
     except PathPlannerError as err:
+        if where in ("done", "done_hours"):
+            raise StateError(str(err), setting=where) from err
         raise StateError(f"{where}: {err}") from err
 
 
@@ -484,7 +486,7 @@ def replan(
     known = set(state.finished)
     new: list[str] = []
     for item in done:
-        tick = item if isinstance(item, Tick) else Tick(item, "--done")
+        tick = item if isinstance(item, Tick) else Tick(item, "done")
         rid = _resolve_tick(catalog, tick.resource, tick.where)
         if rid not in known and rid not in new:
             new.append(rid)
@@ -660,7 +662,8 @@ def resume(
         role = target or (source.target if source else None)
         if not role:
             raise PlanningError(
-                "give --to ROLE (or --from-markdown with a plan written by pathplanner)"
+                "give the target role (or a plan written by pathplanner, which names it)",
+                setting="target",
             )
         me = profile or Profile()
         c = resolve_constraints(catalog, Constraints(**dict(constraints or {})), me)

@@ -477,7 +477,7 @@ def plan_ics(plan: Plan, catalog: Catalog) -> str:
     from .errors import PlanningError
 
     if plan.start_date is None:
-        raise PlanningError("the ics format needs a start date: add --start YYYY-MM-DD")
+        raise PlanningError("the ics format needs a start date (YYYY-MM-DD)", setting="start")
     cal = icalendar.Calendar()
     cal.add("prodid", "-//pathplanner//study plan//EN")
     cal.add("version", "2.0")
