@@ -46,8 +46,10 @@ __all__ = [
     "progress_text",
     "read_markdown_progress",
     "read_progress",
+    "render_progress",
     "replan",
     "resume",
+    "resume_file",
     "state_comment",
 ]
 
@@ -114,9 +116,13 @@ class PlanState(_Model):
     def _sorted(cls, value: dict[str, Any]) -> dict[str, Any]:
         return dict(sorted(value.items()))
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """Return the state as plain JSON data (the `state` field of a JSON plan)."""
         return self.model_dump(mode="json")
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the state as plain JSON data (the old name of `to_dict`)."""
+        return self.to_dict()
 
     @property
     def finished(self) -> tuple[str, ...]:
@@ -136,7 +142,7 @@ class PlanState(_Model):
 
 def _state_json(state: PlanState) -> str:
     """Return compact JSON that can sit inside an HTML comment: no `--`, `<` or `>`."""
-    text = json.dumps(state.to_json(), separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(state.to_dict(), separators=(",", ":"), ensure_ascii=False)
     # Outside strings JSON never holds these characters, so escaping them keeps it valid.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("--", "-\\u002d")
 
@@ -611,20 +617,15 @@ def _apply_constraints(catalog: Catalog, state: PlanState, given: Mapping[str, A
     unknown = sorted(set(fields) - set(StateConstraints.model_fields))
     if unknown:
         raise PlanningError(f"unknown constraint(s): {', '.join(unknown)}")
-    if "include" in fields or "with_certs" in fields:
+    names = ("include", "with_certs", "exclude_providers", "exclude_kinds")
+    if any(k in fields for k in names):
         from .optimize import Constraints
 
-        resolved = resolve_constraints(
-            catalog,
-            Constraints(
-                include=tuple(fields.get("include", ())),
-                with_certs=tuple(fields.get("with_certs", ())),
-            ),
-        )
-        if "include" in fields:
-            fields["include"] = resolved.include
-        if "with_certs" in fields:
-            fields["with_certs"] = resolved.with_certs
+        given = {k: tuple(fields[k]) for k in names if k in fields}
+        resolved = resolve_constraints(catalog, Constraints(**given))
+        for key in ("include", "with_certs"):
+            if key in fields:
+                fields[key] = getattr(resolved, key)
     merged = {**state.constraints.model_dump(), **fields}
     try:
         sc = StateConstraints.model_validate(merged)
@@ -662,7 +663,7 @@ def resume(
         role = target or (source.target if source else None)
         if not role:
             raise PlanningError(
-                "give the target role (or a plan written by pathplanner, which names it)",
+                "no role to plan for (a plan written by pathplanner names its own)",
                 setting="target",
             )
         me = profile or Profile()
@@ -682,6 +683,55 @@ def resume(
         constraints=constraints,
         explain=explain,
         where=source.state_where if source else "state",
+    )
+
+
+def resume_file(
+    catalog: Catalog,
+    path: str | Path | None = None,
+    *,
+    target: str | None = None,
+    from_role: str | None = None,
+    have: Iterable[str] | Mapping[str, int] = (),
+    profile_file: str | Path | None = None,
+    done: Sequence[str] = (),
+    hours_per_week: float | None = None,
+    start: dt.date | None = None,
+    constraints: Mapping[str, Any] | None = None,
+    explain: bool = True,
+    have_source: str = "have",
+) -> Plan:
+    """Re-plan from a plan file pathplanner wrote (or from scratch, without `path`).
+
+    The file's state and ticks are kept; `from_role`, `have` and `profile_file` add to its
+    start (a file without a state starts from them and the role the file names), `done` is
+    what was finished since, and the rest (Constraints fields in `constraints`) change the
+    state from now on, as in `resume`. `have_source` names `have` in messages.
+    """
+    from .profile import build_profile
+
+    source = read_progress(path) if path is not None else None
+    fresh = source is None or source.state is None
+    profile = None
+    if fresh or from_role or have or profile_file:
+        legacy_from = source.from_role if source and fresh else None
+        profile = build_profile(
+            catalog,
+            from_role=from_role or legacy_from,
+            have=have,
+            profile_file=profile_file,
+            have_source=have_source,
+        )
+    return resume(
+        catalog,
+        source,
+        target=target,
+        profile=profile,
+        done=done,
+        hours_per_week=hours_per_week,
+        start=start,
+        constraints=constraints,
+        explain=explain,
     )
 
 
@@ -706,8 +756,20 @@ def progress_document(plan: Plan, catalog: Catalog) -> dict[str, Any]:
     doc: dict[str, Any] = {"format": "pathplanner-progress/1", "done": done, "done_hours": hours}
     if plan.state and plan.state.done_hours:
         doc["in_progress"] = dict(plan.state.done_hours)
-    doc["plan"] = plan.to_json()
+    doc["plan"] = plan.to_dict()
     return doc
+
+
+def render_progress(plan: Plan, fmt: str, catalog: Catalog) -> str:
+    """Return a re-plan in a format: JSON is `pathplanner-progress/1`; text heads the plan
+    with what is done, in progress and left; other formats are the plan's own."""
+    from ._io import dumps_json
+    from .render import render_plan
+
+    if fmt == "json":
+        return dumps_json(progress_document(plan, catalog))
+    body = render_plan(plan, fmt, catalog)
+    return progress_text(plan, catalog) + "\n" + body if fmt in ("text", "txt") else body
 
 
 def progress_text(plan: Plan, catalog: Catalog) -> str:
