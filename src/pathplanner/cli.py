@@ -491,7 +491,7 @@ def progress(graphs: tuple[Path, ...], markdown: Path | None, target: str | None
       pathplanner progress --from-markdown plan.md -o plan.md --force
       pathplanner progress --from data-scientist --to ml-engineer --done kaggle-learn-intro-to-deep-learning
     """
-    from .progress import guard_overwrite, render_progress, resume_file
+    from .progress import guard_overwrite, render_progress, resume
     from .render import explains, output_format
 
     fmt = output_format(fmt, output)
@@ -501,9 +501,9 @@ def progress(graphs: tuple[Path, ...], markdown: Path | None, target: str | None
     who = {k: kw.pop(k) for k in _WHO}
     source = click.get_current_context().get_parameter_source
     given = {k: v for k, v in kw.items() if source(k) is not click.core.ParameterSource.DEFAULT}
-    rest = resume_file(catalog, markdown, **who, target=target, hours_per_week=hours_per_week,
-                       start=_date(start), constraints=given, explain=explains(fmt),
-                       have_source="--have")  # fmt: skip
+    rest = resume(catalog, markdown, **who, target=target, hours_per_week=hours_per_week,
+                  start=_date(start), constraints=given, explain=explains(fmt),
+                  have_source="--have")  # fmt: skip
     _emit(render_progress(rest, fmt, catalog), output, force)
 
 

@@ -49,7 +49,6 @@ __all__ = [
     "render_progress",
     "replan",
     "resume",
-    "resume_file",
     "state_comment",
 ]
 
@@ -637,25 +636,44 @@ def _apply_constraints(catalog: Catalog, state: PlanState, given: Mapping[str, A
 
 def resume(
     catalog: Catalog,
-    source: MarkdownProgress | None,
+    source: MarkdownProgress | str | Path | None,
     *,
     target: str | None = None,
     profile: Profile | None = None,
+    from_role: str | None = None,
+    have: Iterable[str] | Mapping[str, int] = (),
+    profile_file: str | Path | None = None,
     done: Sequence[str] = (),
     hours_per_week: float | None = None,
     start: dt.date | None = None,
     constraints: Mapping[str, Any] | None = None,
     explain: bool = True,
+    have_source: str = "have",
 ) -> Plan:
-    """Re-plan from a re-read plan (or from scratch): its state, its ticks and `done`.
+    """Re-plan from a re-read plan or its file (or from scratch): its state, ticks and `done`.
 
-    A plan without a state (written before states existed, or none at all) starts one from
-    `profile`, `target` and `constraints`, as `plan` would.
+    `profile`, or one built from `from_role`, `have` and `profile_file` (`have_source` names
+    `have` in messages), adds to the start; `done` is what was finished since; `target`,
+    `hours_per_week`, `start` and `constraints` (Constraints fields) change the state from
+    now on. A plan without a state (written before states existed, or none at all) starts
+    one from them and the role it names, as `plan` would.
     """
     from .optimize import Constraints
     from .planner import resolve_constraints
-    from .profile import Profile
+    from .profile import Profile, build_profile
 
+    if isinstance(source, (str, Path)):
+        source = read_progress(source)
+    fresh = source is None or source.state is None
+    if profile is None and (fresh or from_role or have or profile_file):
+        legacy_from = source.from_role if source and fresh else None
+        profile = build_profile(
+            catalog,
+            from_role=from_role or legacy_from,
+            have=have,
+            profile_file=profile_file,
+            have_source=have_source,
+        )
     ticks: list[str | Tick] = [*(source.ticks if source else ()), *done]
     partial = source.partial if source else ()
     found = source.state if source else None
@@ -683,55 +701,6 @@ def resume(
         constraints=constraints,
         explain=explain,
         where=source.state_where if source else "state",
-    )
-
-
-def resume_file(
-    catalog: Catalog,
-    path: str | Path | None = None,
-    *,
-    target: str | None = None,
-    from_role: str | None = None,
-    have: Iterable[str] | Mapping[str, int] = (),
-    profile_file: str | Path | None = None,
-    done: Sequence[str] = (),
-    hours_per_week: float | None = None,
-    start: dt.date | None = None,
-    constraints: Mapping[str, Any] | None = None,
-    explain: bool = True,
-    have_source: str = "have",
-) -> Plan:
-    """Re-plan from a plan file pathplanner wrote (or from scratch, without `path`).
-
-    The file's state and ticks are kept; `from_role`, `have` and `profile_file` add to its
-    start (a file without a state starts from them and the role the file names), `done` is
-    what was finished since, and the rest (Constraints fields in `constraints`) change the
-    state from now on, as in `resume`. `have_source` names `have` in messages.
-    """
-    from .profile import build_profile
-
-    source = read_progress(path) if path is not None else None
-    fresh = source is None or source.state is None
-    profile = None
-    if fresh or from_role or have or profile_file:
-        legacy_from = source.from_role if source and fresh else None
-        profile = build_profile(
-            catalog,
-            from_role=from_role or legacy_from,
-            have=have,
-            profile_file=profile_file,
-            have_source=have_source,
-        )
-    return resume(
-        catalog,
-        source,
-        target=target,
-        profile=profile,
-        done=done,
-        hours_per_week=hours_per_week,
-        start=start,
-        constraints=constraints,
-        explain=explain,
     )
 
 
