@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 import pathplanner
 
@@ -55,3 +56,16 @@ def test_the_readme_exceptions_import() -> None:
     for name in names:
         cls = getattr(pathplanner, name)
         assert issubclass(cls, pathplanner.PathPlannerError)
+
+
+def test_result_objects_have_to_dict(mini: Any) -> None:
+    import json
+
+    from pathplanner.analysis import suggest
+    from pathplanner.profile import build_profile
+
+    p = pathplanner.plan(mini, "mle", from_role="analyst", explain=False)
+    assert p.to_dict() == p.to_json()
+    me = build_profile(mini, from_role="analyst")
+    for result in (p, pathplanner.compute_gap(mini, me, "mle"), suggest(mini, me, limit=1)[0]):
+        json.dumps(result.to_dict())

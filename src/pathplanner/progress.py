@@ -14,7 +14,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -259,6 +259,12 @@ class MarkdownProgress:
     ticks: tuple[Tick, ...] = ()
     partial: tuple[Partial, ...] = ()
     state_where: str = "state"  # 'plan.md: line 2', for messages about the state's content
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return what was re-read as JSON-ready data."""
+        data = asdict(self)
+        data["state"] = self.state.to_dict() if self.state is not None else None
+        return data
 
     @property
     def has_progress(self) -> bool:
