@@ -121,6 +121,14 @@ class Catalog:
         """Return the role a name stands for."""
         return self.roles[self.resolve("role", name)]
 
+    def resolve_skill(self, name: str) -> Skill:
+        """Return the skill a name stands for."""
+        return self.skills[self.resolve("skill", name)]
+
+    def resolve_resource(self, name: str) -> Resource:
+        """Return the resource a name stands for."""
+        return self.resources[self.resolve("resource", name)]
+
     def check_kind(self, kind: str, setting: str | None = None) -> str:
         """Return a resource kind, or raise UnknownNameError (about `setting`) for a bad one."""
         from ._names import nearest
