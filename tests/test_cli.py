@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import mini_entries, write_graph
 
+from pathplanner import cli as cli_module
 from pathplanner.cli import cli
 
 
@@ -159,3 +160,22 @@ def test_show_role_skill_resource() -> None:
     assert (
         res["type"] == "resource" and res["kind"] == "certification" and res["exam_code"] == "CKA"
     )
+
+
+def test_cli_stays_thin() -> None:
+    # non-blank lines: the CLI parses, makes one library call and prints (issue 9)
+    source = Path(cli_module.__file__).read_text(encoding="utf-8").splitlines()
+    assert len([line for line in source if line.strip()]) < 600
+
+
+def test_every_setting_the_library_names_has_an_option() -> None:
+    import re
+
+    src = Path(cli_module.__file__).parent
+    named = {
+        m
+        for path in src.glob("*.py")
+        for m in re.findall(r'setting="(\w+)"', path.read_text(encoding="utf-8"))
+    }
+    named |= {"exclude_providers", "exclude_kinds", "hours_per_week", "budget_usd", "max_hours"}
+    assert named <= set(cli_module.FLAGS), named - set(cli_module.FLAGS)

@@ -161,7 +161,7 @@ def test_curriculum_writes_all_or_nothing(tmp_path: Path, monkeypatch: pytest.Mo
     good = {"a.md": "first", "b.md": "second", "learners/c.md": "third"}
     write_files(out, good)
     assert (out / "learners" / "c.md").read_text() == "third"
-    with pytest.raises(OutputError, match=r"already exist\(s\) \(use --force"):
+    with pytest.raises(OutputError, match=r"already exist\(s\) \(use force to overwrite\)"):
         write_files(out, good)
 
     # interrupted while moving files into an existing directory: every move is taken back

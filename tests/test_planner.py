@@ -97,8 +97,9 @@ def test_free_only_with_paid_include_is_contradictory(mini: Any) -> None:
         plan(mini, "mle", from_role="analyst", free_only=True, include=("docker-a",))
     assert (
         str(info.value)
-        == "--include 'docker-a' contradicts the other options: costs $10 (--free-only)"
+        == "include: 'docker-a' contradicts the other options: costs $10 (free resources only)"
     )
+    assert info.value.cite("--include").startswith("--include: 'docker-a' contradicts")
 
 
 def test_already_qualified_gives_empty_plan(mini: Any) -> None:

@@ -339,7 +339,7 @@ def test_fresh_plan_refuses_to_wipe_ticks(
     result = run(*again)
     assert result.exit_code == 1
     assert "records finished steps" in result.output
-    assert f"pathplanner progress --from-markdown {md} -o {md} --force" in result.output
+    assert "Re-plan from it instead (progress keeps them)" in result.output
     assert md.read_text(encoding="utf-8") == before
     # progress writing into another ticked file is refused as well
     other = tmp_path / "other.md"

@@ -82,7 +82,13 @@ def _check_target(target: Path, force: bool) -> None:
     if kind is not None:
         raise OutputError(f"{target}: is {kind}; pathplanner only writes regular files")
     if not force and os.path.lexists(target):
-        raise OutputError(f"{target}: already exists (use --force to overwrite)")
+        raise _exists(target)
+
+
+def _exists(target: Path, more: str = "") -> OutputError:
+    """Return the one error for targets that exist and may not be overwritten."""
+    what = f"{target}{more} already exist(s)" if more else f"{target}: already exists"
+    return OutputError(what, setting="force", remedy="to overwrite")
 
 
 def _fresh(parent: Path, name: str, suffix: str) -> Path:
@@ -119,7 +125,7 @@ def _commit(tmp: Path, target: Path, force: bool) -> None:
     try:
         os.link(tmp, target)
     except FileExistsError:
-        raise OutputError(f"{target}: already exists (use --force to overwrite)") from None
+        raise _exists(target) from None
     except OSError as err:
         if err.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV):
             raise
@@ -128,7 +134,7 @@ def _commit(tmp: Path, target: Path, force: bool) -> None:
         try:
             fd = os.open(target, flags, 0o666)
         except FileExistsError:
-            raise OutputError(f"{target}: already exists (use --force to overwrite)") from None
+            raise _exists(target) from None
         try:
             with os.fdopen(fd, "wb") as dst, tmp.open("rb") as src:
                 shutil.copyfileobj(src, dst)
@@ -192,7 +198,7 @@ def write_tree(root: str | Path, files: Mapping[str, str | bytes], force: bool =
     existing = [t for t in targets.values() if os.path.lexists(t)]
     if existing and not force:
         more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
-        raise OutputError(f"{existing[0]}{more} already exist(s) (use --force to overwrite)")
+        raise _exists(existing[0], more)
     try:
         root.parent.mkdir(parents=True, exist_ok=True)
         stage = _make_stage(root)

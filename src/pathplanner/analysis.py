@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from .catalog import Catalog
@@ -88,11 +88,19 @@ class Suggestion:
     cost_usd: float | None
     reason: str = ""
 
+    def to_dict(self) -> dict[str, Any]:
+        """Return the suggestion as JSON-ready data."""
+        return asdict(self)
+
 
 def suggest(
-    catalog: Catalog, profile: Profile, constraints: Constraints | None = None
+    catalog: Catalog,
+    profile: Profile,
+    constraints: Constraints | None = None,
+    limit: int | None = None,
 ) -> list[Suggestion]:
-    """Return every role ranked by the hours to reach it (unreachable ones last)."""
+    """Return every role (or the `limit` nearest) ranked by the hours to reach it (unreachable
+    ones last)."""
     out: list[Suggestion] = []
     for rid, role in catalog.roles.items():
         if profile.from_role == rid:
@@ -105,4 +113,4 @@ def suggest(
             continue
         out.append(Suggestion(rid, role.name, cov, p.status, p.total_hours, p.total_cost_usd))
     out.sort(key=lambda s: (s.hours is None, s.hours or 0.0, -s.coverage, s.role))
-    return out
+    return out[:limit]

@@ -18,14 +18,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .catalog import Catalog
 from .errors import PathPlannerError
 from .optimize import Constraints
 from .profile import Profile
 
-__all__ = ["Task", "plan_many", "plan_one"]
+if TYPE_CHECKING:
+    from .cohort import Learner, RowProblem
+
+__all__ = ["Batch", "Task", "cohort_tasks", "plan_cohort", "plan_many", "plan_one"]
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def plan_one(
         weeks=p.weeks,
     )
     if not summary:
-        line["plan"] = p.to_json()
+        line["plan"] = p.to_dict()
     return line
 
 
@@ -234,3 +237,46 @@ def plan_many(
         yield from map(_worker, jobs)
         return
     yield from _in_processes(enumerate(jobs), n)
+
+
+def cohort_tasks(catalog: Catalog, learners: Iterable[Learner], target: str | None) -> list[Task]:
+    """Return a task per learner and role: to `target`, or (None) to every role in turn."""
+    roles = [catalog.resolve("role", target)] if target else list(catalog.roles)
+    return [Task(x.name, x.profile, r, x.row) for x in learners for r in roles]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A cohort's plans under way: the tasks, the rows that could not be read, the lines."""
+
+    tasks: list[Task]
+    problems: list[RowProblem]
+    lines: Iterator[dict[str, Any]]  # one per task, in order, as `plan_many` yields them
+
+
+def plan_cohort(
+    catalog: Catalog,
+    cohort: str | Path,
+    target: str | None = None,
+    *,
+    graphs: Sequence[str | Path] = (),
+    builtin: bool = True,
+    constraints: Constraints | None = None,
+    workers: int | None = None,
+    summary: bool = False,
+) -> Batch:
+    """Plan every learner of a cohort file to `target` (None: to every role), in parallel.
+
+    `catalog` is the graph loaded from `graphs` and `builtin` (the workers load it again from
+    the cache). The cohort is read and the excluded providers and kinds are checked now;
+    the plans are made as `lines` is read.
+    """
+    from .cohort import read_cohort
+    from .planner import check_exclusions
+
+    learners, problems = read_cohort(catalog, cohort)
+    tasks = cohort_tasks(catalog, learners, target)
+    if constraints is not None:
+        check_exclusions(catalog, constraints)
+    lines = plan_many(tasks, graphs, builtin, constraints, workers, summary)
+    return Batch(tasks, problems, lines)

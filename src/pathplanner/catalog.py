@@ -129,6 +129,35 @@ class Catalog:
         """Return the resource a name stands for."""
         return self.resources[self.resolve("resource", name)]
 
+    def check_kind(self, kind: str, setting: str | None = None) -> str:
+        """Return a resource kind, or raise UnknownNameError (about `setting`) for a bad one."""
+        from ._names import nearest
+        from .models import RESOURCE_KINDS
+
+        if kind not in RESOURCE_KINDS:
+            raise UnknownNameError("kind", kind, nearest(kind, RESOURCE_KINDS), setting=setting)
+        return kind
+
+    def check_provider(self, name: str, setting: str | None = None) -> str:
+        """Return a provider name some resource has (any case), or raise UnknownNameError."""
+        from ._names import nearest, normalize
+
+        providers = {normalize(r.provider): r.provider for r in self.resources.values()}
+        if normalize(name) not in providers:
+            hint = [providers[h] for h in nearest(normalize(name), providers)]
+            raise UnknownNameError("provider", name, hint, setting=setting)
+        return name
+
+    def check_category(self, category: str, setting: str | None = None) -> str:
+        """Return a skill category of this graph, or raise UnknownNameError naming the choices."""
+        from ._names import nearest
+
+        known = sorted({s.category for s in self.skills.values()})
+        if category not in known:
+            hint = nearest(category, known)
+            raise UnknownNameError("category", category, hint, setting=setting, choices=known)
+        return category
+
     def resolve_any(self, name: str) -> tuple[str, str]:
         """Return (kind, id) for a name of any kind, roles first, then skills, then resources."""
         for kind in ("role", "skill", "resource"):

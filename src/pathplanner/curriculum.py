@@ -7,24 +7,28 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog
-from .cohort import Learner, RowProblem
-from .errors import PathPlannerError
+from .cohort import Learner, RowProblem, read_cohort
+from .errors import PathPlannerError, PlanningError, UnknownNameError
 from .optimize import Constraints
-from .planner import DEFAULT_HOURS_PER_WEEK, Plan, checked, plan
+from .planner import DEFAULT_HOURS_PER_WEEK, Plan, check_exclusions, checked, plan
 from .schedule import order, schedule
 from .semantics import learn
 
 __all__ = [
+    "FORMATS",
     "Curriculum",
     "build_curriculum",
+    "export_curriculum",
     "render_curriculum",
     "write_files",
 ]
+
+FORMATS: tuple[str, ...] = ("md", "html", "csv")
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,21 @@ class Curriculum:
     entry_requirements: dict[str, int]
     plans: list[tuple[Learner, Plan]] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
-    source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the curriculum as JSON-ready data: syllabus, personal plans, problems."""
+        return {
+            "target": self.target,
+            "target_name": self.target_name,
+            "hours_per_week": self.hours_per_week,
+            "start": self.start.isoformat() if self.start else None,
+            "modules": [asdict(m) for m in self.modules],
+            "entry_requirements": dict(self.entry_requirements),
+            "plans": [
+                {"row": x.row, "learner": x.name, "plan": p.to_dict()} for x, p in self.plans
+            ],
+            "problems": [asdict(p) for p in self.problems],
+        }
 
 
 def build_curriculum(
@@ -72,6 +90,8 @@ def build_curriculum(
 ) -> Curriculum:
     """Plan every learner, then build the cohort syllabus from the union of their routes."""
     role = catalog.resolve_role(target)
+    if constraints is not None:
+        check_exclusions(catalog, constraints)  # once, not as a problem of every learner
     hpw = DEFAULT_HOURS_PER_WEEK if hours_per_week is None else hours_per_week
     checked(hpw, "hours_per_week")
     plans: list[tuple[Learner, Plan]] = []
@@ -237,3 +257,47 @@ def write_files(out_dir: str | Path, files: dict[str, str], force: bool = False)
     root = Path(out_dir)
     write_tree(root, files, force=force)
     return [root / rel for rel in sorted(files)]
+
+
+def export_curriculum(
+    catalog: Catalog,
+    target: str,
+    cohort: str | Path,
+    out_dir: str | Path,
+    formats: Sequence[str] = FORMATS,
+    *,
+    templates_dir: Path | None = None,
+    constraints: Constraints | None = None,
+    hours_per_week: float | None = None,
+    start: dt.date | None = None,
+    force: bool = False,
+    on_learner: Callable[[Learner, int], None] | None = None,
+) -> tuple[Curriculum, list[Path]]:
+    """Read a cohort file, plan it, render it and write every file (all or nothing).
+
+    Return the curriculum, whose `problems` are the rows that could not be read or planned,
+    and the files written. `formats` are some of FORMATS; `templates_dir` holds your own
+    syllabus.<fmt>.j2 and plan.<fmt>.j2 (sandboxed). `on_learner(learner, total)` is called
+    as each learner is planned.
+    """
+    from ._names import nearest
+
+    if not formats:
+        raise PlanningError(f"give at least one format ({', '.join(FORMATS)})", setting="formats")
+    for fmt in formats:
+        if fmt not in FORMATS:
+            hint = nearest(fmt, FORMATS)
+            raise UnknownNameError("format", fmt, hint, setting="formats", choices=list(FORMATS))
+    learners, problems = read_cohort(catalog, cohort)
+    cur = build_curriculum(
+        catalog,
+        target,
+        learners,
+        constraints=constraints,
+        hours_per_week=hours_per_week,
+        start=start,
+        on_learner=(lambda x: on_learner(x, len(learners))) if on_learner else None,
+    )
+    cur.problems = sorted(problems + cur.problems, key=lambda p: p.row)
+    files = render_curriculum(cur, catalog, formats, templates_dir)
+    return cur, write_files(out_dir, files, force=force)

@@ -7,7 +7,35 @@ from dataclasses import dataclass
 
 
 class PathPlannerError(Exception):
-    """Raised when pathplanner cannot do what was asked; the message is for the user."""
+    """Raised when pathplanner cannot do what was asked; the message is for the user.
+
+    `setting` names the keyword argument the message is about ('include', 'force'), so that
+    a client can name it its own way: `cite("--include")` is the message as the command line
+    shows it, `str(err)` as the library does (`cite(setting)`). The text (`message`) never
+    names a command-line option. With `remedy` the setting is what fixes the problem
+    ('x: already exists (use force to overwrite)'); without, the value given for it is what
+    is wrong ('include: ...').
+    """
+
+    def __init__(
+        self, message: str = "", *, setting: str | None = None, remedy: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.setting = setting
+        self.remedy = remedy
+
+    def cite(self, name: str | None = None) -> str:
+        """Return the message, naming the setting `name` (default: the setting's own name)."""
+        name = name or self.setting
+        if not name:
+            return self.message
+        if self.remedy is not None:
+            return f"{self.message} (use {name} {self.remedy})"
+        return f"{name}: {self.message}"
+
+    def __str__(self) -> str:
+        return self.cite()
 
 
 @dataclass(frozen=True, order=True)
@@ -42,23 +70,40 @@ class GraphError(PathPlannerError):
 
 
 class UnknownNameError(PathPlannerError):
-    """Raised when a role, skill or resource name matches nothing; suggests the nearest ids."""
+    """Raised when a name (role, skill, resource, kind, ...) matches nothing; suggests the
+    nearest, or lists the choices when they are few and none is near."""
 
-    def __init__(self, kind: str, name: str, suggestions: list[str]) -> None:
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        suggestions: list[str],
+        *,
+        setting: str | None = None,
+        choices: list[str] | None = None,
+    ) -> None:
         self.kind = kind
         self.name = name
         self.suggestions = suggestions
         msg = f"unknown {kind} '{name}'"
         if suggestions:
             msg += " — did you mean " + " or ".join(f"'{s}'" for s in suggestions) + "?"
-        super().__init__(msg)
+        elif choices:
+            msg += f" (one of: {', '.join(choices)})"
+        super().__init__(msg, setting=setting)
 
 
 class ProfileError(PathPlannerError):
     """Raised when a profile, a cohort file or given skill levels are malformed or name
     something unknown; `problems` holds every problem found (empty for a plain message)."""
 
-    def __init__(self, found: str | Sequence[Problem]) -> None:
+    def __init__(
+        self,
+        found: str | Sequence[Problem],
+        *,
+        setting: str | None = None,
+        remedy: str | None = None,
+    ) -> None:
         self.problems: tuple[Problem, ...] = () if isinstance(found, str) else tuple(found)
         if isinstance(found, str):
             message = found
@@ -66,7 +111,7 @@ class ProfileError(PathPlannerError):
             message = str(self.problems[0])
         else:
             message = f"{len(self.problems)} problems:\n" + "\n".join(map(str, self.problems))
-        super().__init__(message)
+        super().__init__(message, setting=setting, remedy=remedy)
 
 
 class PlanningError(PathPlannerError):
@@ -82,7 +127,7 @@ class RenderError(PathPlannerError):
 
 
 class OutputError(PathPlannerError):
-    """Raised when an output file cannot be written, or exists and --force was not given."""
+    """Raised when an output file cannot be written, or exists and overwriting was not asked for."""
 
 
 class InputError(PathPlannerError):
@@ -91,5 +136,5 @@ class InputError(PathPlannerError):
 
     def __init__(self, path: str, detail: str) -> None:
         self.path = path
-        self.detail = detail
         super().__init__(f"{path}: {detail}")
+        self.detail = detail

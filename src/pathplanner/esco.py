@@ -14,14 +14,17 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._input import csv_field_limit, text_lines, validation_problems
 from .errors import InputError, PathPlannerError
 
-__all__ = ["EscoError", "ImportReport", "import_esco", "placeholder_hours"]
+if TYPE_CHECKING:
+    from .catalog import Catalog
+
+__all__ = ["EscoError", "ImportReport", "curated_links", "import_esco", "placeholder_hours"]
 
 ATTRIBUTION = "This product uses the ESCO classification of the European Commission."
 
@@ -83,6 +86,19 @@ class ImportReport:
     cycles_broken: int = 0
     files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as JSON-ready data."""
+        data = asdict(self)
+        data["out_dir"] = str(self.out_dir)
+        data["files"] = [str(f) for f in self.files]
+        return data
+
+
+def curated_links(catalog: Catalog) -> dict[str, str]:
+    """Return ESCO skill URI -> skill id for every skill of a catalogue that names its URI."""
+    return {s.esco_uri: s.id for s in catalog.skills.values() if s.esco_uri}
 
 
 def _rows(root: Path, name: str) -> Iterator[tuple[int, dict[str, str]]]:
@@ -209,22 +225,31 @@ def import_esco(
     force: bool = False,
     on_step: Callable[[str], None] | None = None,
     strict: bool = False,
+    link_builtin: bool = False,
 ) -> ImportReport:
     """Convert an ESCO CSV export into a graph directory; return what was written.
 
-    `curated` maps ESCO skill URIs to curated skill ids (from the built-in graph's esco_uri);
-    those skills are referenced, not duplicated. A relation to an unknown URI is skipped with
-    a warning naming the file and line (the official v1.1.1 export has one), or is an error
-    when strict.
+    `curated` maps ESCO skill URIs to curated skill ids; with `link_builtin` every skill of
+    the built-in graph that names its esco_uri is added (see `curated_links`). Those skills
+    are referenced, not duplicated. A relation to an unknown URI is skipped with a warning
+    naming the file and line (the official v1.1.1 export has one), or is an error when
+    strict. `on_step` is called with the name of each stage as it starts.
     """
+    import time
+
     from ._io import write_atomic
 
+    started = time.perf_counter()
+    if link_builtin:
+        from .load import load_catalog
+
+        curated = {**curated_links(load_catalog()), **(curated or {})}
     root = Path(esco_dir)
     out = Path(out_dir)
     if not root.is_dir():
         raise EscoError(f"{root}: not a directory")
     if out.exists() and any(out.iterdir()) and not force:
-        raise EscoError(f"{out}: exists and is not empty (use --force to overwrite)")
+        raise EscoError(f"{out}: exists and is not empty", setting="force", remedy="to overwrite")
     curated = dict(curated or {})
     report = ImportReport(out)
     step = on_step or (lambda _msg: None)
@@ -377,7 +402,7 @@ def import_esco(
                 "requires": {},
                 "teaches": {sid: 1},
                 "notes": "A placeholder: ESCO lists no courses. Replace it with a real "
-                "resource in your own --graph directory.",
+                "resource in a graph directory of your own.",
             }
         )
     report.skills = len(skills)
@@ -403,6 +428,7 @@ def import_esco(
     for path, text in files.items():
         write_atomic(path, text, force=True)
     report.files = sorted(files)
+    report.seconds = time.perf_counter() - started
     return report
 
 

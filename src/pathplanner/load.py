@@ -8,6 +8,7 @@ import hashlib
 import pickle
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from .errors import GraphError, InputError, Problem
 from .models import Resource, Role, Skill
 from .validate import check_catalog
 
-__all__ = ["graph_dirs", "load_catalog", "validate_dirs"]
+__all__ = ["GraphCheck", "check_graph", "graph_dirs", "load_catalog", "validate_dirs"]
 
 _KINDS: dict[str, tuple[str, type[Skill] | type[Resource] | type[Role]]] = {
     "skills": ("skill", Skill),
@@ -149,6 +150,45 @@ def validate_dirs(dirs: Sequence[Path]) -> tuple[Catalog | None, list[Problem]]:
     except GraphError as err:
         return None, err.problems
     return _build(dirs, files)
+
+
+@dataclass(frozen=True)
+class GraphCheck:
+    """What checking graph directories found: the catalogue (None if broken) and problems."""
+
+    dirs: list[Path]
+    catalog: Catalog | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Return the problems that break the graph, sorted."""
+        return sorted(p for p in self.problems if p.severity == "error")
+
+    @property
+    def notes(self) -> list[Problem]:
+        """Return the findings that do not break it (overrides), sorted."""
+        return sorted(p for p in self.problems if p.severity == "note")
+
+    @property
+    def ok(self) -> bool:
+        """Return whether the graph loads without an error."""
+        return self.catalog is not None and not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the check as JSON-ready data."""
+        return {
+            "dirs": [str(d) for d in self.dirs],
+            "ok": self.ok,
+            "problems": [asdict(p) for p in sorted(self.problems)],
+        }
+
+
+def check_graph(extra: Sequence[str | Path] = (), builtin: bool = True) -> GraphCheck:
+    """Check the built-in graph (unless not `builtin`) and `extra` directories, all at once."""
+    dirs = graph_dirs(extra, builtin)
+    catalog, problems = validate_dirs(dirs)
+    return GraphCheck(dirs, catalog, problems)
 
 
 def _build(

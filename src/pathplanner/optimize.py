@@ -113,7 +113,7 @@ def _exclusion(catalog: Catalog, rid: str, c: Constraints, done: set[str]) -> st
     if not res.active:
         return f"retired on {res.retired_on}"
     if c.free_only and not res.free:
-        return f"costs ${res.cost_usd:g} (--free-only)"
+        return f"costs ${res.cost_usd:g} (free resources only)"
     if normalize(res.provider) in {normalize(p) for p in c.exclude_providers}:
         return f"provider {res.provider} is excluded"
     if res.kind in c.exclude_kinds:
@@ -133,18 +133,20 @@ def make_problem(
     if c.objective not in OBJECTIVES:
         raise PlanningError(f"unknown objective '{c.objective}' (use hours, cost or balanced)")
     if c.hourly_rate <= 0:
-        raise PlanningError("--hourly-rate must be greater than 0")
+        raise PlanningError("must be greater than 0", setting="hourly_rate")
     excluded, allowed, state, takeable = _base(catalog, start, c, done)
     for rid in c.include:
         if rid in excluded:
-            raise PlanningError(f"--include '{rid}' contradicts the other options: {excluded[rid]}")
+            raise PlanningError(
+                f"'{rid}' contradicts the other options: {excluded[rid]}", setting="include"
+            )
     taken = set(takeable)
     for rid in c.include:
         if rid not in taken:
             lacking = unmet(catalog.effective(rid), state)
             text = ", ".join(f"{s}:{lv}" for s, lv in lacking.items())
             raise InfeasibleError(
-                f"--include '{rid}' can never be taken: nothing allowed teaches {text}"
+                f"'{rid}' can never be taken: nothing allowed teaches {text}", setting="include"
             )
     problem = Problem(catalog, dict(start), dict(goal), c, allowed, [], excluded)
     unreached = unmet(goal, state)

@@ -5,13 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._input import check_number
 from .catalog import Catalog
-from .errors import InfeasibleError, PlanningError, UnknownNameError
+from .errors import InfeasibleError, PlanningError
 from .gap import Gap, compute_gap
-from .optimize import Constraints, Problem, Selection, make_problem, rebuild, replay, solve
+from .optimize import (
+    Constraints,
+    Objective,
+    Problem,
+    Selection,
+    make_problem,
+    rebuild,
+    replay,
+    solve,
+)
 from .profile import Profile, build_profile
 from .schedule import dependencies, order, schedule
 from .semantics import learn, unmet
@@ -122,8 +131,8 @@ class Plan:
             return None
         return self.start_date + dt.timedelta(weeks=self.weeks, days=-1)
 
-    def to_json(self) -> dict[str, Any]:
-        """Return the plan as a pathplanner-plan/1 document."""
+    def to_dict(self) -> dict[str, Any]:
+        """Return the plan as a pathplanner-plan/1 document (JSON-ready data)."""
         c = self.constraints
         doc: dict[str, Any] = {
             "format": PLAN_FORMAT,
@@ -193,8 +202,12 @@ class Plan:
         if self.attributions:
             doc["attributions"] = list(self.attributions)
         if self.state is not None:
-            doc["state"] = self.state.to_json()
+            doc["state"] = self.state.to_dict()
         return doc
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the plan as a pathplanner-plan/1 document (the old name of `to_dict`)."""
+        return self.to_dict()
 
 
 def checked(value: Any, name: str) -> float:
@@ -202,22 +215,15 @@ def checked(value: Any, name: str) -> float:
     try:
         return check_number(value, name)
     except ValueError as err:
-        raise PlanningError(f"{name}: {err}") from None
+        raise PlanningError(str(err), setting=name) from None
 
 
 def check_exclusions(catalog: Catalog, c: Constraints) -> None:
     """Raise UnknownNameError for an excluded provider or kind that matches nothing."""
-    from ._names import nearest, normalize
-    from .models import RESOURCE_KINDS
-
-    providers = {normalize(r.provider): r.provider for r in catalog.resources.values()}
     for name in c.exclude_providers:
-        if normalize(name) not in providers:
-            hint = nearest(normalize(name), providers, n=1)
-            raise UnknownNameError("provider", name, [providers[h] for h in hint])
+        catalog.check_provider(name, setting="exclude_providers")
     for kind in c.exclude_kinds:
-        if kind not in RESOURCE_KINDS:
-            raise UnknownNameError("kind", kind, nearest(kind, RESOURCE_KINDS))
+        catalog.check_kind(kind, setting="exclude_kinds")
 
 
 def _resolve_certs(catalog: Catalog, names: Iterable[str]) -> tuple[str, ...]:
@@ -231,10 +237,10 @@ def _resolve_certs(catalog: Catalog, names: Iterable[str]) -> tuple[str, ...]:
                 if catalog.skills[s].category == "credential"
             ]
             if not creds:
-                raise PlanningError(f"--with-cert '{name}': '{eid}' grants no credential")
+                raise PlanningError(f"'{name}': '{eid}' grants no credential", setting="with_certs")
             eid = creds[0]
         elif kind != "skill" or catalog.skills[eid].category != "credential":
-            raise PlanningError(f"--with-cert '{name}': '{eid}' is not a certification")
+            raise PlanningError(f"'{name}': '{eid}' is not a certification", setting="with_certs")
         if eid not in out:
             out.append(eid)
     return tuple(out)
@@ -272,26 +278,65 @@ def plan(
     *,
     from_role: str | None = None,
     have: Iterable[str] | Mapping[str, int] = (),
+    objective: Objective = "hours",
+    hourly_rate: float = 25.0,
+    budget_usd: float | None = None,
+    max_hours: float | None = None,
+    free_only: bool = False,
+    exclude_providers: Iterable[str] = (),
+    exclude_kinds: Iterable[str] = (),
+    include: Iterable[str] = (),
+    with_certs: Iterable[str] = (),
+    include_optional: bool = False,
+    solver: Literal["milp", "greedy"] = "milp",
+    time_limit: float = 10.0,
     constraints: Constraints | None = None,
     hours_per_week: float | None = None,
     start: dt.date | None = None,
     explain: bool = True,
-    **options: Any,
 ) -> Plan:
     """Return the cheapest plan from a profile to a target role, proven optimal where possible.
 
-    `options` are Constraints fields (objective, budget_usd, free_only, include, ...) and are
-    used when `constraints` is not given. Names (roles, skills, resources) resolve by id, name
-    or alias. A profile's `done_hours` (hours studied of resources not finished) keep those
-    resources in the plan with the hours left. Raise InfeasibleError, with the reason, when
-    no plan meets the goal. The plan carries its state (see `pathplanner.progress`).
+    Where the learner starts: `profile`, or else one built from `from_role` (a role whose
+    essential skills they have) and `have` (skill levels, 'python:2' or {'python': 2}).
+    What the plan minimizes: `objective` is 'hours', 'cost' or 'balanced' (hours plus cost,
+    an hour valued at `hourly_rate` USD). Limits: `budget_usd` (default: the profile's) and
+    `max_hours` bound the totals; `free_only` keeps to free resources; `exclude_providers`
+    and `exclude_kinds` leave resources out (a name matching nothing is an UnknownNameError
+    with the nearest); `include` names resources the plan must contain, `with_certs`
+    certifications it must earn (id, exam code or name); `include_optional` also meets the
+    role's optional requirements. `solver` is 'milp' (exact, HiGHS, stopped after
+    `time_limit` seconds with the best plan found) or 'greedy' (a quick heuristic).
+    `constraints` (a Constraints) replaces all of these at once. `hours_per_week` (default:
+    the profile's, else 8) and `start` schedule the steps; `explain` lists, per step, the
+    cheaper-looking alternatives it beat (one re-solve each).
+
+    Names (roles, skills, resources) resolve by id, name or alias. A profile's `done_hours`
+    (hours studied of resources not finished) keep those resources in the plan with the
+    hours left. Raise InfeasibleError, with the reason, when no plan meets the goal. The plan
+    carries its state (see `pathplanner.progress`).
     """
+    if constraints is None:
+        constraints = Constraints(
+            objective=objective,
+            hourly_rate=hourly_rate,
+            budget_usd=budget_usd,
+            max_hours=max_hours,
+            free_only=free_only,
+            exclude_providers=tuple(exclude_providers),
+            exclude_kinds=tuple(exclude_kinds),
+            include=tuple(include),
+            with_certs=tuple(with_certs),
+            include_optional=include_optional,
+            solver=solver,
+            time_limit=time_limit,
+        )
     from .progress import new_state
 
     if profile is None:
         profile = build_profile(catalog, from_role=from_role, have=have)
     role = catalog.resolve_role(target)
-    c = resolve_constraints(catalog, constraints or Constraints(**options), profile)
+    c = resolve_constraints(catalog, constraints, profile)
     hpw = next(
         (h for h in (hours_per_week, profile.hours_per_week) if h is not None),
         DEFAULT_HOURS_PER_WEEK,

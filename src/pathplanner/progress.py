@@ -14,7 +14,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -46,6 +46,7 @@ __all__ = [
     "progress_text",
     "read_markdown_progress",
     "read_progress",
+    "render_progress",
     "replan",
     "resume",
     "state_comment",
@@ -114,9 +115,13 @@ class PlanState(_Model):
     def _sorted(cls, value: dict[str, Any]) -> dict[str, Any]:
         return dict(sorted(value.items()))
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """Return the state as plain JSON data (the `state` field of a JSON plan)."""
         return self.model_dump(mode="json")
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the state as plain JSON data (the old name of `to_dict`)."""
+        return self.to_dict()
 
     @property
     def finished(self) -> tuple[str, ...]:
@@ -136,7 +141,7 @@ class PlanState(_Model):
 
 def _state_json(state: PlanState) -> str:
     """Return compact JSON that can sit inside an HTML comment: no `--`, `<` or `>`."""
-    text = json.dumps(state.to_json(), separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(state.to_dict(), separators=(",", ":"), ensure_ascii=False)
     # Outside strings JSON never holds these characters, so escaping them keeps it valid.
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("--", "-\\u002d")
 
@@ -258,6 +263,12 @@ class MarkdownProgress:
     partial: tuple[Partial, ...] = ()
     state_where: str = "state"  # 'plan.md: line 2', for messages about the state's content
 
+    def to_dict(self) -> dict[str, Any]:
+        """Return what was re-read as JSON-ready data."""
+        data = asdict(self)
+        data["state"] = self.state.to_dict() if self.state is not None else None
+        return data
+
     @property
     def has_progress(self) -> bool:
         """Return whether the file records anything a fresh plan would wipe."""
@@ -367,8 +378,8 @@ def _parse_markdown(text: str, shown: str) -> MarkdownProgress:
                     left.append(lm.group(2))
         if not done and not left:
             raise ProfileError(
-                f"{shown}: no plan steps found (expected a plan written by "
-                "pathplanner plan --format md, with lines like '- [ ] **1. Title** (`id`)')"
+                f"{shown}: no plan steps found (expected a Markdown plan written by "
+                "pathplanner, with lines like '- [ ] **1. Title** (`id`)')"
             )
     return MarkdownProgress(
         path=shown,
@@ -430,9 +441,8 @@ def guard_overwrite(path: str | Path, source: str | Path | None = None) -> None:
         return  # not a plan pathplanner can re-read: nothing of ours to lose
     if found.has_progress:
         raise OutputError(
-            f"{target}: records finished steps; overwriting it would lose them. "
-            f"Re-plan with `pathplanner progress --from-markdown {target} -o {target} --force`, "
-            "or remove the file first"
+            f"{target}: records finished steps; overwriting it would lose them. Re-plan from "
+            "it instead (progress keeps them), or remove the file first"
         )
 
 
@@ -440,9 +450,12 @@ def guard_overwrite(path: str | Path, source: str | Path | None = None) -> None:
 
 
 def _resolve_tick(catalog: Catalog, name: str, where: str) -> str:
+    """Resolve a finished resource; an error names where it was marked (or the setting)."""
     try:
         return catalog.resolve("resource", name)
     except PathPlannerError as err:
+        if where in ("done", "done_hours"):
+            raise StateError(str(err), setting=where) from err
         raise StateError(f"{where}: {err}") from err
 
 
@@ -487,7 +500,7 @@ def replan(
     known = set(state.finished)
     new: list[str] = []
     for item in done:
-        tick = item if isinstance(item, Tick) else Tick(item, "--done")
+        tick = item if isinstance(item, Tick) else Tick(item, "done")
         rid = _resolve_tick(catalog, tick.resource, tick.where)
         if rid not in known and rid not in new:
             new.append(rid)
@@ -612,20 +625,15 @@ def _apply_constraints(catalog: Catalog, state: PlanState, given: Mapping[str, A
     unknown = sorted(set(fields) - set(StateConstraints.model_fields))
     if unknown:
         raise PlanningError(f"unknown constraint(s): {', '.join(unknown)}")
-    if "include" in fields or "with_certs" in fields:
+    names = ("include", "with_certs", "exclude_providers", "exclude_kinds")
+    if any(k in fields for k in names):
         from .optimize import Constraints
 
-        resolved = resolve_constraints(
-            catalog,
-            Constraints(
-                include=tuple(fields.get("include", ())),
-                with_certs=tuple(fields.get("with_certs", ())),
-            ),
-        )
-        if "include" in fields:
-            fields["include"] = resolved.include
-        if "with_certs" in fields:
-            fields["with_certs"] = resolved.with_certs
+        given = {k: tuple(fields[k]) for k in names if k in fields}
+        resolved = resolve_constraints(catalog, Constraints(**given))
+        for key in ("include", "with_certs"):
+            if key in fields:
+                fields[key] = getattr(resolved, key)
     merged = {**state.constraints.model_dump(), **fields}
     try:
         sc = StateConstraints.model_validate(merged)
@@ -636,25 +644,44 @@ def _apply_constraints(catalog: Catalog, state: PlanState, given: Mapping[str, A
 
 def resume(
     catalog: Catalog,
-    source: MarkdownProgress | None,
+    source: MarkdownProgress | str | Path | None,
     *,
     target: str | None = None,
     profile: Profile | None = None,
+    from_role: str | None = None,
+    have: Iterable[str] | Mapping[str, int] = (),
+    profile_file: str | Path | None = None,
     done: Sequence[str] = (),
     hours_per_week: float | None = None,
     start: dt.date | None = None,
     constraints: Mapping[str, Any] | None = None,
     explain: bool = True,
+    have_source: str = "have",
 ) -> Plan:
-    """Re-plan from a re-read plan (or from scratch): its state, its ticks and `done`.
+    """Re-plan from a re-read plan or its file (or from scratch): its state, ticks and `done`.
 
-    A plan without a state (written before states existed, or none at all) starts one from
-    `profile`, `target` and `constraints`, as `plan` would.
+    `profile`, or one built from `from_role`, `have` and `profile_file` (`have_source` names
+    `have` in messages), adds to the start; `done` is what was finished since; `target`,
+    `hours_per_week`, `start` and `constraints` (Constraints fields) change the state from
+    now on. A plan without a state (written before states existed, or none at all) starts
+    one from them and the role it names, as `plan` would.
     """
     from .optimize import Constraints
     from .planner import resolve_constraints
-    from .profile import Profile
+    from .profile import Profile, build_profile
 
+    if isinstance(source, (str, Path)):
+        source = read_progress(source)
+    fresh = source is None or source.state is None
+    if profile is None and (fresh or from_role or have or profile_file):
+        legacy_from = source.from_role if source and fresh else None
+        profile = build_profile(
+            catalog,
+            from_role=from_role or legacy_from,
+            have=have,
+            profile_file=profile_file,
+            have_source=have_source,
+        )
     ticks: list[str | Tick] = [*(source.ticks if source else ()), *done]
     partial = source.partial if source else ()
     found = source.state if source else None
@@ -662,7 +689,8 @@ def resume(
         role = target or (source.target if source else None)
         if not role:
             raise PlanningError(
-                "give --to ROLE (or --from-markdown with a plan written by pathplanner)"
+                "no role to plan for (a plan written by pathplanner names its own)",
+                setting="target",
             )
         me = profile or Profile()
         c = resolve_constraints(catalog, Constraints(**dict(constraints or {})), me)
@@ -705,8 +733,20 @@ def progress_document(plan: Plan, catalog: Catalog) -> dict[str, Any]:
     doc: dict[str, Any] = {"format": "pathplanner-progress/1", "done": done, "done_hours": hours}
     if plan.state and plan.state.done_hours:
         doc["in_progress"] = dict(plan.state.done_hours)
-    doc["plan"] = plan.to_json()
+    doc["plan"] = plan.to_dict()
     return doc
+
+
+def render_progress(plan: Plan, fmt: str, catalog: Catalog) -> str:
+    """Return a re-plan in a format: JSON is `pathplanner-progress/1`; text heads the plan
+    with what is done, in progress and left; other formats are the plan's own."""
+    from ._io import dumps_json
+    from .render import render_plan
+
+    if fmt == "json":
+        return dumps_json(progress_document(plan, catalog))
+    body = render_plan(plan, fmt, catalog)
+    return progress_text(plan, catalog) + "\n" + body if fmt in ("text", "txt") else body
 
 
 def progress_text(plan: Plan, catalog: Catalog) -> str:

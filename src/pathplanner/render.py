@@ -19,7 +19,14 @@ if TYPE_CHECKING:
     from .catalog import Catalog
     from .planner import Plan
 
-__all__ = ["make_environment", "render_plan"]
+__all__ = [
+    "PLAN_FORMATS",
+    "explains",
+    "format_for_path",
+    "make_environment",
+    "output_format",
+    "render_plan",
+]
 
 _TEMPLATE_FOR = {
     "txt": "plan.txt.j2",
@@ -194,6 +201,16 @@ def format_for_path(path: str | Path) -> str:
     return _EXTENSIONS.get(Path(path).suffix.lower(), "txt")
 
 
+def output_format(fmt: str | None, output: str | Path | None = None) -> str:
+    """Return the plan format asked for: `fmt`, else the output file's (by extension), else text."""
+    return fmt or (format_for_path(output) if output is not None else "text")
+
+
+def explains(fmt: str) -> bool:
+    """Return whether a format lists each step's alternatives by default (not json, csv, ics)."""
+    return fmt not in ("json", "csv", "ics")
+
+
 def render_plan(
     plan: Plan,
     fmt: str,
@@ -210,7 +227,7 @@ def render_plan(
     if template is None and fmt == "json":
         from ._io import dumps_json
 
-        return dumps_json(plan.to_json())
+        return dumps_json(plan.to_dict())
     if template is None and fmt == "csv":
         return plan_csv(plan, catalog)
     if template is None and fmt == "ics":
@@ -332,7 +349,7 @@ def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
     from . import __version__
     from .progress import state_comment
 
-    doc = plan.to_json()
+    doc = plan.to_dict()
     skill_names = {s: catalog.skills[s].name for s in catalog.skills}
 
     def names(levels: list[dict[str, Any]]) -> str:
@@ -477,7 +494,7 @@ def plan_ics(plan: Plan, catalog: Catalog) -> str:
     from .errors import PlanningError
 
     if plan.start_date is None:
-        raise PlanningError("the ics format needs a start date: add --start YYYY-MM-DD")
+        raise PlanningError("the ics format needs a start date (YYYY-MM-DD)", setting="start")
     cal = icalendar.Calendar()
     cal.add("prodid", "-//pathplanner//study plan//EN")
     cal.add("version", "2.0")

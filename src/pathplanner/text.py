@@ -7,16 +7,24 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .analysis import Suggestion
+    from .browse import Listing
     from .catalog import Catalog
+    from .esco import ImportReport
     from .gap import Gap
+    from .load import GraphCheck
     from .planner import Plan
 
 __all__ = [
+    "check_text",
     "fmt_hours",
     "fmt_usd",
     "gap_text",
+    "import_text",
     "levels_text",
+    "listing_text",
     "status_text",
+    "suggestions_text",
     "table",
     "terminal_safe",
 ]
@@ -109,3 +117,67 @@ def gap_text(g: Gap) -> str:
         for i in g.pulled_in:
             out.append(f"  {i.name} {i.need} (have {i.have}) — needed for {i.needed_by}\n")
     return "".join(out)
+
+
+def listing_text(listing: Listing) -> str:
+    """Return a listing of roles, skills or resources as a table."""
+    cat = listing.catalog
+    if listing.kind == "skill":
+        skills = [cat.skills[i] for i in listing.ids]
+        rows = [[s.id, s.name, s.category, str(len(cat.teachers(s.id)))] for s in skills]
+        return table(rows, ["id", "name", "category", "resources"])
+    if listing.kind == "resource":
+        res = [cat.resources[i] for i in listing.ids]
+        rows = [
+            [r.id, r.title if len(r.title) <= 48 else r.title[:47] + "…", r.provider, r.kind,
+             fmt_hours(r.hours), fmt_usd(r.cost_usd), "" if r.active else "retired"]
+            for r in res
+        ]  # fmt: skip
+        return table(rows, ["id", "title", "provider", "kind", "hours", "cost", "status"])
+    roles = [cat.roles[i] for i in listing.ids]
+    rows = [
+        [r.id, r.name, r.family, r.seniority, str(len(r.requires.essential)),
+         f"${r.salary.amount_usd:,.0f}" + ("*" if r.salary.estimate else "") if r.salary else ""]
+        for r in roles
+    ]  # fmt: skip
+    out = table(rows, ["id", "name", "family", "seniority", "essential", "salary"])
+    if any(r.salary and r.salary.estimate for r in roles):
+        out += "* estimate; `pathplanner show ROLE` gives each figure's source\n"
+    return out
+
+
+def suggestions_text(ranked: Sequence[Suggestion]) -> str:
+    """Return roles ranked by the hours to reach them as a table."""
+    rows = [
+        [s.role, s.name, f"{s.coverage:.0%}",
+         fmt_hours(s.hours) if s.hours is not None else "—",
+         fmt_usd(s.cost_usd) if s.cost_usd is not None else "—", s.status]
+        for s in ranked
+    ]  # fmt: skip
+    return table(rows, ["role", "name", "coverage now", "hours", "cost", "status"])
+
+
+def check_text(check: GraphCheck) -> str:
+    """Return a graph check: every note and error, then a summary line when it is clean."""
+    lines = [f"note: {p}" for p in check.notes] + [f"error: {p}" for p in check.errors]
+    if check.ok and check.catalog is not None:
+        n, cat = len(check.dirs), check.catalog
+        lines.append(
+            f"ok: {len(cat.skills)} skills, {len(cat.resources)} resources, "
+            f"{len(cat.roles)} roles in {n} director{'y' if n == 1 else 'ies'}"
+        )
+    return "".join(f"{line}\n" for line in lines)
+
+
+def import_text(report: ImportReport, shown: int = 20) -> tuple[str, str]:
+    """Return (summary, warnings) of an ESCO import; at most `shown` warnings are listed."""
+    warnings = [f"warning: {w}" for w in report.warnings[:shown]]
+    if len(report.warnings) > shown:
+        warnings.append(f"warning: ... and {len(report.warnings) - shown} more")
+    summary = (
+        f"wrote {report.out_dir}: {report.roles} roles, {report.skills} skills "
+        f"(+{report.linked} tied to built-in skills), {report.placeholders} placeholder "
+        f"resources, {report.prerequisites} prerequisites ({report.cycles_broken} cyclic "
+        f"relations dropped) in {report.seconds:.1f} s"
+    )
+    return summary + "\n", "".join(f"{w}\n" for w in warnings)
