@@ -275,6 +275,12 @@ def constrained_case(draw: Any) -> tuple[Catalog, dict[str, Any]]:
             if i and draw(st.integers(0, 3)) == 0:  # a prerequisite on a more basic skill
                 pre = draw(st.sampled_from(sids[:i]))
                 levels[lvl]["requires"] = {pre: draw(st.integers(1, 2))}
+            if i >= 2 and draw(st.integers(0, 3)) == 0:  # or one of two more basic skills
+                a, b = draw(
+                    st.lists(st.sampled_from(sids[:i]), min_size=2, max_size=2, unique=True)
+                )
+                options = {a: draw(st.integers(1, 2)), b: draw(st.integers(1, 2))}
+                levels[lvl]["requires_any"] = [{"name": f"{a} or {b}", "options": options}]
         skills[sid] = Skill(id=sid, name=sid.upper(), category="programming", levels=levels)
     resources: dict[str, Resource] = {}
     all_tied = draw(st.booleans())  # every resource alike: the id rule decides
@@ -315,7 +321,9 @@ def constrained_case(draw: Any) -> tuple[Catalog, dict[str, Any]]:
     rank = {s: i for i, s in enumerate(sids)}
     for rid, res in list(resources.items()):
         gains = min((rank[s], lv) for s, lv in res.teaches.items())
-        if any((rank[s], lv) >= gains for s, lv in _effective(draft, res).items()):
+        needs = [*_effective(draft, res).items()]
+        needs += [kv for c in _choices(draft, res) for kv in c.items()]
+        if any((rank[s], lv) >= gains for s, lv in needs):
             del resources[rid]
     if not resources:
         resources["r-only"] = Resource(
@@ -330,7 +338,17 @@ def constrained_case(draw: Any) -> tuple[Catalog, dict[str, Any]]:
         )
     goal_skills = draw(st.lists(st.sampled_from(sids), min_size=1, max_size=3, unique=True))
     goal = {s: draw(st.integers(1, 2)) for s in goal_skills}
-    roles = {"target": Role(id="target", name="Target", requires={"essential": goal})}
+    any_of = []
+    if draw(st.booleans()):  # one of two skills, as a BI tool or a framework
+        a, b = draw(st.lists(st.sampled_from(sids), min_size=2, max_size=2, unique=True))
+        options_ = {a: draw(st.integers(1, 2)), b: draw(st.integers(1, 2))}
+        any_of.append({"name": f"{a} or {b}", "options": options_})
+        if draw(st.booleans()):
+            del goal[goal_skills[0]]  # a role may be made of choices
+    requires = {"essential": goal, "any_of": any_of}
+    if not goal and not any_of:
+        requires["essential"] = {sids[0]: 1}
+    roles = {"target": Role(id="target", name="Target", requires=requires)}
     options: dict[str, Any] = {"objective": draw(st.sampled_from(["hours", "cost", "balanced"]))}
     if draw(st.booleans()):
         options["budget_usd"] = draw(st.sampled_from([0, 10, 40, 60]))
@@ -358,6 +376,28 @@ def _effective(catalog: Catalog, res: Resource) -> dict[str, int]:
     return need
 
 
+def _choices(catalog: Catalog, res: Resource) -> list[dict[str, int]]:
+    """Choices by DESIGN.md: those of every level taught, unless the resource settles them."""
+    out = []
+    for sid, top in res.teaches.items():
+        for lvl, spec in catalog.skills[sid].levels.items():
+            for choice in spec.requires_any if lvl <= top else []:
+                opts = dict(choice.options)
+                settled = any(
+                    max(res.teaches.get(s, 0), res.requires.get(s, 0)) >= lv
+                    for s, lv in opts.items()
+                )
+                if not settled:
+                    out.append(opts)
+    return out
+
+
+def _has(state: dict[str, int], levels: dict[str, int], choices: list[dict[str, int]]) -> bool:
+    return all(state.get(s, 0) >= lv for s, lv in levels.items()) and all(
+        any(state.get(s, 0) >= lv for s, lv in c.items()) for c in choices
+    )
+
+
 def _executable(catalog: Catalog, subset: tuple[str, ...], goal: dict[str, int]) -> bool:
     state: dict[str, int] = {}
     todo = list(subset)
@@ -366,12 +406,13 @@ def _executable(catalog: Catalog, subset: tuple[str, ...], goal: dict[str, int])
         progress = False
         for rid in list(todo):
             res = catalog.resources[rid]
-            if all(state.get(s, 0) >= lv for s, lv in _effective(catalog, res).items()):
+            if _has(state, _effective(catalog, res), _choices(catalog, res)):
                 for s, lv in res.teaches.items():
                     state[s] = max(state.get(s, 0), lv)
                 todo.remove(rid)
                 progress = True
-    return not todo and all(state.get(s, 0) >= lv for s, lv in goal.items())
+    goal_choices = [dict(c.options) for c in catalog.roles["target"].requires.any_of]
+    return not todo and _has(state, goal, goal_choices)
 
 
 def best_by_the_rule(catalog: Catalog, options: dict[str, Any]) -> tuple[str, ...] | None:
@@ -441,6 +482,7 @@ def test_validity_pruning_and_replay_agree(case: tuple[Catalog, dict[str, Any]])
     catalog, _ = case
     goal = dict(catalog.roles["target"].requires.essential)
     problem = Problem(catalog, {}, goal, Constraints(), list(catalog.resources), [])
+    problem.goal_choices = list(catalog.roles["target"].requires.any_of)
     ids = sorted(catalog.resources)
     for n in range(len(ids) + 1):
         for subset in itertools.combinations(ids, n):

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._names import NameIndex
 from .errors import UnknownNameError
-from .models import Resource, Role, Skill
-from .semantics import effective_requirements, provides
+from .models import Choice, Resource, Role, Skill
+from .semantics import (
+    effective_choices,
+    effective_requirements,
+    provides,
+    unmet,
+    unmet_choices,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -34,6 +41,7 @@ class Catalog:
     origin: dict[tuple[str, str], str] = field(default_factory=dict)
     attributions: list[str] = field(default_factory=list)
     _eff: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+    _choices: dict[str, list[Choice]] = field(default_factory=dict, repr=False)
     _providers: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
     _names: dict[str, NameIndex] = field(default_factory=dict, repr=False)
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -49,6 +57,9 @@ class Catalog:
         self.roles = dict(sorted(self.roles.items()))
         self._eff = {
             rid: effective_requirements(r, self.skills) for rid, r in self.resources.items()
+        }
+        self._choices = {
+            rid: effective_choices(r, self.skills) for rid, r in self.resources.items()
         }
         providers: dict[str, list[tuple[int, str]]] = {}
         for rid, res in self.resources.items():
@@ -79,8 +90,18 @@ class Catalog:
     # -- queries -------------------------------------------------------------------------
 
     def effective(self, resource_id: str) -> dict[str, int]:
-        """Return the effective requirements of a resource."""
+        """Return the effective requirements of a resource (its choices: `choices`)."""
         return self._eff[resource_id]
+
+    def choices(self, resource_id: str) -> list[Choice]:
+        """Return the choices among a resource's effective requirements."""
+        return self._choices[resource_id]
+
+    def takeable(self, resource_id: str, state: Mapping[str, int]) -> bool:
+        """Return whether a state meets every effective requirement and choice of a resource."""
+        return not unmet(self._eff[resource_id], state) and not unmet_choices(
+            self._choices[resource_id], state
+        )
 
     def providers(self, skill: str, level: int) -> list[str]:
         """Return the resources (any status) that can be the source of skill at level.
@@ -185,6 +206,9 @@ class Catalog:
             need = self._eff[rid]
             for sid, lvl in need.items():
                 g.add_edge(("skill", sid, lvl), ("resource", rid))
+            for choice in self._choices[rid]:  # any option may be the one used: all are edges
+                for sid, lvl in choice.options.items():
+                    g.add_edge(("skill", sid, lvl), ("resource", rid))
             for sid, lvl in res.teaches.items():
                 for got in range(need.get(sid, 0) + 1, lvl + 1):
                     g.add_edge(("resource", rid), ("skill", sid, got))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+from collections.abc import Mapping
 from functools import partial
 from typing import Annotated, Any, Literal
 
@@ -91,11 +92,29 @@ class _Frozen(BaseModel):
     )
 
 
+class Choice(_Frozen):
+    """One of several (skill, level) pairs: e.g. a BI tool is Tableau 2, Power BI 2 or Looker 2."""
+
+    name: str = Field(min_length=1)
+    options: LevelMap = Field(min_length=2)
+
+    def met(self, state: Mapping[str, int]) -> bool:
+        """Return whether a state has at least one of the options."""
+        return any(state.get(s, 0) >= lv for s, lv in self.options.items())
+
+
+class RoleChoice(Choice):
+    """A choice among a role's requirements, essential or nice to have."""
+
+    essential: bool = True
+
+
 class SkillLevel(_Frozen):
     """What one level of a skill means and what it needs first."""
 
     means: str = Field(min_length=1)
     requires: LevelMap = Field(default_factory=dict)
+    requires_any: list[Choice] = Field(default_factory=list)
 
 
 class Skill(_Frozen):
@@ -123,6 +142,12 @@ class Skill(_Frozen):
     def max_level(self) -> int:
         """Return the highest level this skill defines."""
         return max(self.levels)
+
+    def prerequisite_choices(self, level: int) -> list[Choice]:
+        """Return the choices among prerequisites of reaching `level` (every level up to it)."""
+        return [
+            c for lvl in sorted(self.levels) if lvl <= level for c in self.levels[lvl].requires_any
+        ]
 
     def prerequisites(self, level: int) -> dict[str, int]:
         """Return the prerequisites of reaching `level` (those of every level up to it)."""
@@ -194,8 +219,15 @@ class Resource(_Frozen):
 class RoleRequirements(_Frozen):
     """The skills a role needs: essential ones and nice-to-have ones."""
 
-    essential: LevelMap = Field(min_length=1)
+    essential: LevelMap = Field(default_factory=dict)
     optional: LevelMap = Field(default_factory=dict)
+    any_of: list[RoleChoice] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _something_essential(self) -> RoleRequirements:
+        if not self.essential and not any(c.essential for c in self.any_of):
+            raise ValueError("a role needs at least one essential requirement")
+        return self
 
 
 class Salary(_Frozen):
@@ -225,8 +257,12 @@ class Role(_Frozen):
     next: list[Id] = Field(default_factory=list)
     esco_uri: str | None = None
 
+    def goal_choices(self, include_optional: bool = False) -> list[Choice]:
+        """Return the choices that meet this role (the optional ones too when asked)."""
+        return [c for c in self.requires.any_of if c.essential or include_optional]
+
     def goal(self, include_optional: bool = False) -> dict[str, int]:
-        """Return the skill levels that meet this role."""
+        """Return the skill levels that meet this role (its choices: `goal_choices`)."""
         goal = dict(self.requires.essential)
         if include_optional:
             for skill, level in self.requires.optional.items():

@@ -19,7 +19,8 @@ from ._highs import highs
 from ._names import normalize
 from .catalog import Catalog
 from .errors import InfeasibleError, PlanningError
-from .semantics import Frontier, closure, learn, unmet
+from .models import Choice
+from .semantics import Frontier, closure, learn, unmet, unmet_choices
 
 __all__ = ["Constraints", "Problem", "Selection", "make_problem", "replay", "solve"]
 
@@ -58,6 +59,11 @@ class Problem:
     allowed: list[str]
     candidates: list[str]
     excluded: dict[str, str] = field(default_factory=dict)
+    goal_choices: list[Choice] = field(default_factory=list)
+
+    def met(self, state: Mapping[str, int]) -> bool:
+        """Return whether a state meets the goal: every level, and one option of each choice."""
+        return not unmet(self.goal, state) and not unmet_choices(self.goal_choices, state)
 
     def weight(self, rid: str, objective: str | None = None) -> float:
         """Return a resource's contribution to the objective."""
@@ -96,10 +102,10 @@ def replay(
     state = dict(start)
     errors: list[str] = []
     for pos, rid in enumerate(steps, start=1):
-        missing = unmet(catalog.effective(rid), state)
+        missing = [f"{s}:{lv}" for s, lv in unmet(catalog.effective(rid), state).items()]
+        missing += [f"one of {c.name}" for c in unmet_choices(catalog.choices(rid), state)]
         if missing:
-            needs = ", ".join(f"{s}:{lv}" for s, lv in missing.items())
-            errors.append(f"step {pos} '{rid}' needs {needs}")
+            errors.append(f"step {pos} '{rid}' needs {', '.join(missing)}")
         learn(state, catalog.resources[rid].teaches)
     return state, errors
 
@@ -127,8 +133,12 @@ def make_problem(
     goal: Mapping[str, int],
     constraints: Constraints,
     done: Sequence[str] = (),
+    goal_choices: Sequence[Choice] = (),
 ) -> Problem:
-    """Reduce a request to the resources that are allowed, takeable and relevant to the goal."""
+    """Reduce a request to the resources that are allowed, takeable and relevant to the goal.
+
+    The goal is a set of levels, plus choices of which one option each must be met.
+    """
     c = constraints
     if c.objective not in OBJECTIVES:
         raise PlanningError(f"unknown objective '{c.objective}' (use hours, cost or balanced)")
@@ -143,14 +153,17 @@ def make_problem(
     taken = set(takeable)
     for rid in c.include:
         if rid not in taken:
-            lacking = unmet(catalog.effective(rid), state)
-            text = ", ".join(f"{s}:{lv}" for s, lv in lacking.items())
+            lacking = [f"{s}:{lv}" for s, lv in unmet(catalog.effective(rid), state).items()]
+            lacking += [f"one of {c.name}" for c in unmet_choices(catalog.choices(rid), state)]
+            text = ", ".join(lacking)
             raise InfeasibleError(
                 f"'{rid}' can never be taken: nothing allowed teaches {text}", setting="include"
             )
-    problem = Problem(catalog, dict(start), dict(goal), c, allowed, [], excluded)
+    problem = Problem(
+        catalog, dict(start), dict(goal), c, allowed, [], excluded, list(goal_choices)
+    )
     unreached = unmet(goal, state)
-    if unreached:
+    if unreached or unmet_choices(goal_choices, state):
         raise InfeasibleError(_why_unreachable(problem, unreached, state))
 
     # Keep only resources that teach something new, lie on a path to the goal, and are not
@@ -160,8 +173,10 @@ def make_problem(
     # So no best plan under any constraint uses it (tests compare against brute force).
     u = _standalone(problem, takeable)
     need: dict[str, int] = dict(unmet(goal, start))
+    for choice in unmet_choices(goal_choices, start):
+        learn(need, unmet(choice.options, start))  # any option may be the one taken
     for rid in c.include:
-        learn(need, unmet(catalog.effective(rid), start))
+        learn(need, _needs(catalog, rid, start))
     takeable_set = set(takeable)
     relevant: set[str] = set(c.include)
 
@@ -180,7 +195,6 @@ def make_problem(
         return not (beaten and (hours < res.hours - _EPS or cost < res.cost_usd - _EPS))
 
     queue = sorted(need)
-    queue.extend(s for rid in c.include for s in catalog.effective(rid))
     while queue:
         skill = queue.pop()
         for lvl, rid in catalog.teachers(skill):
@@ -189,12 +203,20 @@ def make_problem(
             if not pays(rid):
                 continue  # re-examined if the need for another skill it teaches grows
             relevant.add(rid)
-            for s, lv in unmet(catalog.effective(rid), start).items():
+            for s, lv in _needs(catalog, rid, start).items():
                 if lv > need.get(s, 0):
                     need[s] = lv
                     queue.append(s)
     problem.candidates = sorted(relevant)
     return problem
+
+
+def _needs(catalog: Catalog, rid: str, state: Mapping[str, int]) -> dict[str, int]:
+    """Return every level a resource may need from state: its requirements and all options."""
+    out = dict(unmet(catalog.effective(rid), state))
+    for choice in unmet_choices(catalog.choices(rid), state):
+        learn(out, unmet(choice.options, state))
+    return out
 
 
 def _base(
@@ -249,6 +271,9 @@ def _standalone(
     Vec = tuple[float, float, float]
     u: dict[tuple[str, int], Vec] = {}
     waiting: dict[tuple[str, int], list[str]] = {}
+    # a choice waits on each of its options; the first option reached is its cheapest route
+    waiting_any: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    picked: dict[str, list[tuple[str, int]]] = {}
     left: dict[str, int] = {}
     heap: list[tuple[Vec, str, int]] = []
 
@@ -256,7 +281,7 @@ def _standalone(
         res = catalog.resources[rid]
         needs = unmet(catalog.effective(rid), start)
         w, h, m = problem.weight(rid), res.hours, res.cost_usd
-        for s, lv in needs.items():
+        for s, lv in [*needs.items(), *picked.get(rid, [])]:
             uw, uh, um = u[(s, lv)]
             w, h, m = w + uw, h + uh, m + um
         for s, top in res.teaches.items():
@@ -266,18 +291,29 @@ def _standalone(
 
     for rid in takeable:
         needs = unmet(catalog.effective(rid), start)
-        if not needs:
+        choices = unmet_choices(catalog.choices(rid), start)
+        if not needs and not choices:
             offer(rid)
             continue
-        left[rid] = len(needs)
+        left[rid] = len(needs) + len(choices)
         for s, lv in needs.items():
             waiting.setdefault((s, lv), []).append(rid)
+        for i, choice in enumerate(choices):
+            for s, lv in choice.options.items():
+                waiting_any.setdefault((s, lv), []).append((rid, i))
+    settled: set[tuple[str, int]] = set()
     while heap:
         value, s, lv = heapq.heappop(heap)
         if (s, lv) in u:
             continue
         u[(s, lv)] = value
-        for rid in waiting.pop((s, lv), []):
+        released = waiting.pop((s, lv), [])
+        for rid, i in waiting_any.pop((s, lv), []):
+            if (rid, i) not in settled:
+                settled.add((rid, i))
+                picked.setdefault(rid, []).append((s, lv))
+                released.append(rid)
+        for rid in released:
             left[rid] -= 1
             if left[rid] == 0:
                 offer(rid)
@@ -318,6 +354,9 @@ def _why_unreachable(
         reasons.append(
             f"{req} cannot be reached: " + "; ".join(blocked) + ", which nothing allowed teaches"
         )
+    for choice in unmet_choices(problem.goal_choices, state):
+        options = ", ".join(f"{s}:{lv}" for s, lv in sorted(choice.options.items()))
+        reasons.append(f"no option of {choice.name} ({options}) can be reached")
     head = "no plan meets the goal: "
     return head + "; ".join(reasons)
 
@@ -326,7 +365,12 @@ def _why_unreachable(
 
 
 def _valid_set(problem: Problem, chosen: set[str]) -> bool:
-    """Return True when chosen meets the goal and covers every chosen resource's needs."""
+    """Return True when chosen meets the goal and covers every chosen resource's needs.
+
+    A need is covered by the start or by another chosen resource that provides it; a choice
+    is covered when one of its options is. The catalogue is acyclic, so covering is enough
+    for an order to exist (`schedule.order` finds it).
+    """
     catalog = problem.catalog
     teachers: dict[str, list[str]] = {}
     for rid in sorted(chosen):
@@ -340,47 +384,21 @@ def _valid_set(problem: Problem, chosen: set[str]) -> bool:
             r != exclude and catalog.is_provider(r, skill, level) for r in teachers.get(skill, [])
         )
 
-    if not all(met(s, lv, None) for s, lv in problem.goal.items()):
-        return False
-    return all(met(s, lv, rid) for rid in chosen for s, lv in catalog.effective(rid).items())
+    def met_all(levels: Mapping[str, int], choices: Sequence[Choice], exclude: str | None) -> bool:
+        return all(met(s, lv, exclude) for s, lv in levels.items()) and all(
+            any(met(s, lv, exclude) for s, lv in c.options.items()) for c in choices
+        )
+
+    return met_all(problem.goal, problem.goal_choices, None) and all(
+        met_all(catalog.effective(rid), catalog.choices(rid), rid) for rid in chosen
+    )
 
 
 def _prune(problem: Problem, chosen: list[str]) -> list[str]:
-    """Drop resources the plan does not need, most expensive first (stable).
-
-    Removing a resource can only break needs on the skills it teaches, so only those
-    consumers (the goal, or other kept resources) are checked for another provider.
-    """
-    catalog = problem.catalog
-    start = problem.start
+    """Drop resources the plan does not need, most expensive first (stable)."""
     keep = set(chosen)
-    consumers: dict[str, list[tuple[str | None, int]]] = {}
-    for s, lv in unmet(problem.goal, start).items():
-        consumers.setdefault(s, []).append((None, lv))
-    teachers: dict[str, list[str]] = {}
-    for rid in chosen:
-        for s, lv in unmet(catalog.effective(rid), start).items():
-            consumers.setdefault(s, []).append((rid, lv))
-        for s in catalog.resources[rid].teaches:
-            teachers.setdefault(s, []).append(rid)
-
     for rid in sorted(chosen, key=lambda r: (-problem.weight(r), r)):
-        if rid in problem.constraints.include:
-            continue
-        needed = False
-        for s in catalog.resources[rid].teaches:
-            for consumer, lv in consumers.get(s, []):
-                if consumer == rid or (consumer is not None and consumer not in keep):
-                    continue
-                if not any(
-                    p not in (rid, consumer) and p in keep and catalog.is_provider(p, s, lv)
-                    for p in teachers.get(s, [])
-                ):
-                    needed = True
-                    break
-            if needed:
-                break
-        if not needed:
+        if rid not in problem.constraints.include and _valid_set(problem, keep - {rid}):
             keep.discard(rid)
     return sorted(keep)
 
@@ -403,8 +421,10 @@ def greedy(problem: Problem) -> list[str]:
     """
     catalog = problem.catalog
     target = dict(problem.goal)
+    target_choices = list(problem.goal_choices)
     for rid in problem.constraints.include:
         learn(target, catalog.effective(rid))
+        target_choices.extend(catalog.choices(rid))
     state = dict(problem.start)
     chosen: list[str] = []
     pool = [r for r in problem.candidates if r not in problem.constraints.include]
@@ -412,6 +432,8 @@ def greedy(problem: Problem) -> list[str]:
     def relevance() -> dict[str, int]:
         # levels still wanted: the target plus what unmet-but-wanted providers need
         want = dict(target)
+        for choice in unmet_choices(target_choices, state):
+            learn(want, choice.options)  # progress on any option is progress
         frontier = [s for s in want if state.get(s, 0) < want[s]]
         seen: set[str] = set()
         while frontier:
@@ -422,7 +444,7 @@ def greedy(problem: Problem) -> list[str]:
             for lvl, rid in catalog.teachers(skill):
                 if rid not in problem.candidates or lvl <= state.get(skill, 0):
                     continue
-                for s, lv in catalog.effective(rid).items():
+                for s, lv in _needs(catalog, rid, state).items():
                     if state.get(s, 0) < lv and lv > want.get(s, 0):
                         want[s] = lv
                         frontier.append(s)
@@ -459,7 +481,7 @@ def greedy(problem: Problem) -> list[str]:
     for rid in frontier.ready:
         offer(rid)
     taken: set[str] = set()
-    while heap and unmet(target, state):
+    while heap and (unmet(target, state) or unmet_choices(target_choices, state)):
         _, rid = heapq.heappop(heap)
         if rid in taken:
             continue
@@ -534,16 +556,29 @@ class _Model:
         inf = highspy.kHighsInf
         rows: list[tuple[list[int], list[float], float, float]] = []
 
-        def providers(skill: str, level: int) -> list[int]:
-            return [index[r] for r in catalog.providers(skill, level) if r in index]
+        def providers(options: Mapping[str, int]) -> list[int]:
+            # a choice is met by a provider of any of its options; a plain need is one option
+            return sorted(
+                {
+                    index[r]
+                    for s, lv in options.items()
+                    for r in catalog.providers(s, lv)
+                    if r in index
+                }
+            )
 
-        for s, lv in sorted(unmet(problem.goal, problem.start).items()):
-            prov = providers(s, lv)
+        start = problem.start
+        goal_needs = [{s: lv} for s, lv in sorted(unmet(problem.goal, start).items())]
+        goal_needs += [c.options for c in unmet_choices(problem.goal_choices, start)]
+        for options in goal_needs:
+            prov = providers(options)
             rows.append((prov, [1.0] * len(prov), 1.0, inf))
         for rid in cols:
             i = index[rid]
-            for s, lv in unmet(catalog.effective(rid), problem.start).items():
-                prov = [j for j in providers(s, lv) if j != i]
+            needs = [{s: lv} for s, lv in unmet(catalog.effective(rid), start).items()]
+            needs += [c.options for c in unmet_choices(catalog.choices(rid), start)]
+            for options in needs:
+                prov = [j for j in providers(options) if j != i]
                 rows.append(([i, *prov], [-1.0] + [1.0] * len(prov), 0.0, inf))
         c = problem.constraints
         res = catalog.resources
@@ -787,7 +822,14 @@ def _why_limits(problem: Problem) -> str:
 def rebuild(problem: Problem, constraints: Constraints) -> Problem:
     """Return the same request under other constraints (candidates depend on them)."""
     done = [r for r, why in problem.excluded.items() if why == "already done"]
-    return make_problem(problem.catalog, problem.start, problem.goal, constraints, done=done)
+    return make_problem(
+        problem.catalog,
+        problem.start,
+        problem.goal,
+        constraints,
+        done=done,
+        goal_choices=problem.goal_choices,
+    )
 
 
 def solve(problem: Problem, quick: bool = False) -> Selection:
@@ -796,7 +838,7 @@ def solve(problem: Problem, quick: bool = False) -> Selection:
     quick stops after the first objective: for when only the optimal value matters. Ties
     among equally good plans are settled by the project's rule (`TIE_BREAK`), not the solver.
     """
-    if not problem.candidates and not unmet(problem.goal, problem.start):
+    if not problem.candidates and problem.met(problem.start):
         return Selection((), "optimal", 0.0, 0.0, "trivial")  # nothing to learn
     if problem.constraints.solver == "milp":
         return _solve_milp(problem, quick)

@@ -353,7 +353,14 @@ def plan(
     # A step begun stays in the plan: it is included for the solver, not as the user's choice.
     solve_c = replace(c, include=tuple(dict.fromkeys((*c.include, *sorted(partial)))))
     start_state = dict(profile.skills)
-    problem = make_problem(catalog, start_state, goal, solve_c, done=profile.done)
+    problem = make_problem(
+        catalog,
+        start_state,
+        goal,
+        solve_c,
+        done=profile.done,
+        goal_choices=role.goal_choices(c.include_optional),
+    )
     selection = solve(problem)
     p = _assemble(catalog, problem, selection, role.id, profile, hpw, start, explain, partial)
     return replace(p, constraints=c, state=new_state(role.id, profile, c, hpw, start))
@@ -373,7 +380,7 @@ def _assemble(
     start_state = problem.start
     ordered = order(catalog, start_state, selection.resources)
     end_state, errors = replay(catalog, start_state, ordered)
-    if errors or unmet(problem.goal, end_state):  # a bug, never a user error
+    if errors or not problem.met(end_state):  # a bug, never a user error
         raise RuntimeError(f"internal error: the plan does not replay: {errors}")
     studied = {r: min(h, catalog.resources[r].hours) for r, h in partial.items()}
     left = {r: round(catalog.resources[r].hours - h, 2) for r, h in studied.items()}
@@ -394,6 +401,13 @@ def _assemble(
         closes = sorted(
             (s, lv) for s, lv in problem.goal.items() if before.get(s, 0) < lv <= state.get(s, 0)
         )
+        for choice in problem.goal_choices:  # the option that first meets a choice closes it
+            if not choice.met(before) and choice.met(state):
+                closes.extend(
+                    (s, lv)
+                    for s, lv in sorted(choice.options.items())
+                    if before.get(s, 0) < lv <= state.get(s, 0) and (s, lv) not in closes
+                )
         alternatives = (
             _alternatives(catalog, problem, selection, rid, before, deps, ordered, closes)
             if explain

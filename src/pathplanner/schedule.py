@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .catalog import Catalog
 from .errors import PlanningError
+from .semantics import unmet, unmet_choices
 
 __all__ = ["ScheduledStep", "dependencies", "order", "schedule"]
 
@@ -21,9 +22,13 @@ def dependencies(
     deps: dict[str, list[str]] = {}
     for rid in sorted(chosen_set):
         before: set[str] = set()
-        for skill, level in catalog.effective(rid).items():
-            if start.get(skill, 0) >= level:
-                continue
+        needs = list(unmet(catalog.effective(rid), start).items())
+        # a choice waits for every chosen provider of any option (the catalogue is acyclic
+        # over all options, so this order always exists)
+        needs += [
+            kv for c in unmet_choices(catalog.choices(rid), start) for kv in c.options.items()
+        ]
+        for skill, level in needs:
             before.update(
                 p for p in catalog.providers(skill, level) if p in chosen_set and p != rid
             )

@@ -5,7 +5,9 @@ the greedy heuristic, scheduling, explanations, curricula and progress. DESIGN.m
 
 - a learner's state is a level per skill (absent = 0); having level L meets any need <= L;
 - a resource's *effective requirements* are its own `requires` plus the prerequisites of every
-  level it teaches, except those it teaches itself;
+  level it teaches, except those it teaches itself; a prerequisite can be a *choice* ("one of
+  these (skill, level) pairs"), met when any option is met, and left out when the resource
+  teaches or requires one of its options itself;
 - a resource *provides* (skill, level) when it teaches the skill at that level or higher and does
   not itself need that level first (one that requires X:1 and teaches X:2 provides X:2 only);
 - taking a resource raises each skill it teaches to at least the level taught.
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, MutableMapping
 from typing import TYPE_CHECKING
 
-from .models import Resource, Skill
+from .models import Choice, Resource, Skill
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -24,10 +26,12 @@ if TYPE_CHECKING:
 __all__ = [
     "Frontier",
     "closure",
+    "effective_choices",
     "effective_requirements",
     "learn",
     "provides",
     "unmet",
+    "unmet_choices",
 ]
 
 
@@ -49,6 +53,24 @@ def effective_requirements(resource: Resource, skills: Mapping[str, Skill]) -> d
     return dict(sorted(need.items()))
 
 
+def effective_choices(resource: Resource, skills: Mapping[str, Skill]) -> list[Choice]:
+    """Return the choices among a resource's prerequisites that it does not settle itself.
+
+    A choice is settled when the resource teaches or requires one of its options (at that
+    level or higher); the same choice reached through two taught skills counts once.
+    """
+    out: list[Choice] = []
+    for skill_id, level in sorted(resource.teaches.items()):
+        skill = skills.get(skill_id)
+        if skill is None:
+            continue
+        for choice in skill.prerequisite_choices(level):
+            if choice.met(resource.teaches) or choice.met(resource.requires) or choice in out:
+                continue
+            out.append(choice)
+    return out
+
+
 def provides(taught: int, needed: int, level: int) -> bool:
     """Return whether a resource teaching a skill at `taught`, needing it at `needed`, gives `level`."""
     return taught >= level and needed < level
@@ -57,6 +79,11 @@ def provides(taught: int, needed: int, level: int) -> bool:
 def unmet(levels: Mapping[str, int], state: Mapping[str, int]) -> dict[str, int]:
     """Return the part of `levels` that `state` does not meet."""
     return {s: lv for s, lv in levels.items() if state.get(s, 0) < lv}
+
+
+def unmet_choices(choices: Iterable[Choice], state: Mapping[str, int]) -> list[Choice]:
+    """Return the choices of which `state` meets no option."""
+    return [c for c in choices if not c.met(state)]
 
 
 def learn(state: MutableMapping[str, int], teaches: Mapping[str, int]) -> None:
@@ -78,13 +105,21 @@ class Frontier:
         self.state = dict(start)
         self._missing: dict[str, int] = {}
         self._waiting: dict[str, list[str]] = {}
+        # an open choice of a resource waits on every skill among its options
+        self._open: dict[tuple[str, int], Choice] = {}
+        self._waiting_any: dict[str, list[tuple[str, int]]] = {}
         self.ready: list[str] = []  # takeable on arrival, in pool order
         for rid in pool:
             lacking = list(unmet(catalog.effective(rid), self.state))
-            if lacking:
-                self._missing[rid] = len(lacking)
+            choices = unmet_choices(catalog.choices(rid), self.state)
+            if lacking or choices:
+                self._missing[rid] = len(lacking) + len(choices)
                 for s in lacking:
                     self._waiting.setdefault(s, []).append(rid)
+                for i, choice in enumerate(choices):
+                    self._open[(rid, i)] = choice
+                    for s in choice.options:
+                        self._waiting_any.setdefault(s, []).append((rid, i))
             else:
                 self.ready.append(rid)
 
@@ -105,6 +140,14 @@ class Frontier:
                     released.append(other)
             if still:
                 self._waiting[sid] = still
+            for key in self._waiting_any.get(sid, ()):
+                choice = self._open.get(key)
+                if choice is not None and choice.met(self.state):
+                    del self._open[key]
+                    other = key[0]
+                    self._missing[other] -= 1
+                    if self._missing[other] == 0:
+                        released.append(other)
         return released
 
 

@@ -10,7 +10,7 @@ from ._names import nearest
 from .catalog import Catalog
 from .errors import Problem
 from .models import CATEGORIES
-from .semantics import closure, unmet
+from .semantics import closure, unmet, unmet_choices
 
 __all__ = ["check_catalog"]
 
@@ -85,6 +85,9 @@ def check_catalog(catalog: Catalog) -> list[Problem]:
                             "that use it instead",
                         )
                     )
+            for i, choice in enumerate(spec.requires_any):
+                for pre, pre_lvl in choice.options.items():
+                    ref("skill", sid, f"levels.{lvl}.requires_any.{i}.options.{pre}", pre, pre_lvl)
     for rid, res in catalog.resources.items():
         for fld, levels in (("requires", res.requires), ("teaches", res.teaches)):
             for sid, lvl in levels.items():
@@ -96,6 +99,9 @@ def check_catalog(catalog: Catalog) -> list[Problem]:
         ):
             for sid, lvl in levels.items():
                 ref("role", rid, f"{fld}.{sid}", sid, lvl)
+        for i, choice in enumerate(role.requires.any_of):
+            for sid, lvl in choice.options.items():
+                ref("role", rid, f"requires.any_of.{i}.options.{sid}", sid, lvl)
         for cred in role.credentials:
             ref("role", rid, "credentials", cred, None)
             if cred in skills and skills[cred].category != "credential":
@@ -164,6 +170,7 @@ def check_catalog(catalog: Catalog) -> list[Problem]:
     state, _ = closure(catalog, {}, active)
     for rid, role in catalog.roles.items():
         missing = [f"{s}:{lv}" for s, lv in sorted(unmet(role.requires.essential, state).items())]
+        missing += [f"one of {c.name}" for c in unmet_choices(role.goal_choices(), state)]
         if missing:
             problems.append(
                 Problem(
