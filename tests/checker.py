@@ -1,4 +1,4 @@
-"""An independent plan checker: replays a pathplanner-plan/1 document against a pathplanner-graph/1.
+"""An independent plan checker: replays a pathplanner-plan/1 document against a pathplanner-graph/2.
 
 It shares no code with the planner: it reads only the two JSON documents.
 """
@@ -34,6 +34,9 @@ def check_plan(
         for req in res["requires"]:
             if state.get(req["skill"], 0) < req["level"]:
                 errors.append(f"step {pos}: {rid} needs {req['skill']}:{req['level']}")
+        for choice in res.get("requires_any", []):
+            if not _one_of(state, choice):
+                errors.append(f"step {pos}: {rid} needs one of {choice['name']}")
         for t in res["teaches"]:
             state[t["skill"]] = max(state.get(t["skill"], 0), t["level"])
         if abs(step["hours"] - res["hours"]) > 1e-9:
@@ -47,9 +50,16 @@ def check_plan(
     for s, lv in sorted(goal.items()):
         if state.get(s, 0) < lv:
             errors.append(f"goal {s}:{lv} not met")
+    for choice in roles[plan["target"]].get("requires_any", []):
+        if (choice["essential"] or include_optional) and not _one_of(state, choice):
+            errors.append(f"goal: one of {choice['name']} not met")
     total = sum(
         resources[s["resource"]]["hours"] for s in plan["steps"] if s["resource"] in resources
     )
     if abs(total - plan["total_hours"]) > 1e-6:
         errors.append(f"total_hours {plan['total_hours']} != {total}")
     return errors
+
+
+def _one_of(state: dict[str, int], choice: dict[str, Any]) -> bool:
+    return any(state.get(o["skill"], 0) >= o["level"] for o in choice["options"])

@@ -64,6 +64,14 @@ def compare(catalog: Catalog, role_a: str, role_b: str) -> dict[str, Any]:
             "credentials": [{"id": c, "name": catalog.skills[c].name} for c in role.credentials],
             "salary": role.salary.model_dump() if role.salary else None,
             "tools": list(role.tools),
+            "choices": [
+                {
+                    "name": c.name,
+                    "essential": c.essential,
+                    "options": [{"skill": s, "level": lv} for s, lv in sorted(c.options.items())],
+                }
+                for c in role.requires.any_of
+            ],
         }
 
     return {

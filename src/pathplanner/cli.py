@@ -398,7 +398,7 @@ def show(graphs: tuple[Path, ...], fmt: str, name: str) -> None:
 @click.option("--output", "-o", type=_FILE, help="Write to FILE.")
 @_force
 def export(graphs: tuple[Path, ...], fmt: str, output: Path | None, force: bool) -> None:
-    """Write the whole merged graph as pathplanner-graph/1 JSON.
+    """Write the whole merged graph as pathplanner-graph/2 JSON.
 
     Resources' `requires` are their effective requirements, so the JSON alone decides whether
     any plan is valid.

@@ -1,18 +1,34 @@
-"""The pathplanner-graph/1 exchange format: the whole merged graph as one JSON document."""
+"""The pathplanner-graph/2 exchange format: the whole merged graph as one JSON document.
+
+Version 2 adds choices ("one of these (skill, level) pairs"): `requires_any` on skill levels,
+on resources (the effective choices) and on roles; a reader of version 1 would miss them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from .catalog import Catalog
+from .models import Choice, RoleChoice
 
 __all__ = ["GRAPH_FORMAT", "export_graph", "resource_dict", "role_dict", "skill_dict"]
 
-GRAPH_FORMAT = "pathplanner-graph/1"
+GRAPH_FORMAT = "pathplanner-graph/2"
 
 
 def _levels(levels: dict[str, int]) -> list[dict[str, Any]]:
     return [{"skill": s, "level": lv} for s, lv in sorted(levels.items())]
+
+
+def _choices(choices: Sequence[Choice]) -> list[dict[str, Any]]:
+    out = []
+    for c in choices:
+        item: dict[str, Any] = {"name": c.name, "options": _levels(dict(c.options))}
+        if isinstance(c, RoleChoice):
+            item["essential"] = c.essential
+        out.append(item)
+    return out
 
 
 def skill_dict(catalog: Catalog, sid: str) -> dict[str, Any]:
@@ -22,10 +38,16 @@ def skill_dict(catalog: Catalog, sid: str) -> dict[str, Any]:
         "id": skill.id,
         "name": skill.name,
         "category": skill.category,
+        "kind": skill.kind,
         "aliases": list(skill.aliases),
         "description": skill.description,
         "levels": [
-            {"level": lvl, "means": spec.means, "requires": _levels(dict(spec.requires))}
+            {
+                "level": lvl,
+                "means": spec.means,
+                "requires": _levels(dict(spec.requires)),
+                "requires_any": _choices(spec.requires_any),
+            }
             for lvl, spec in sorted(skill.levels.items())
         ],
     }
@@ -48,6 +70,7 @@ def resource_dict(catalog: Catalog, rid: str) -> dict[str, Any]:
         "hours": res.hours,
         "cost_usd": res.cost_usd,
         "requires": _levels(catalog.effective(rid)),
+        "requires_any": _choices(catalog.choices(rid)),
         "teaches": _levels(dict(res.teaches)),
         "own_requires": _levels(dict(res.requires)),
         "level": res.level,
@@ -88,6 +111,7 @@ def role_dict(catalog: Catalog, rid: str) -> dict[str, Any]:
         "seniority": role.seniority,
         "description": role.description,
         "requires": reqs,
+        "requires_any": _choices(role.requires.any_of),
         "credentials": list(role.credentials),
         "tools": list(role.tools),
         "next": list(role.next),
@@ -100,7 +124,7 @@ def role_dict(catalog: Catalog, rid: str) -> dict[str, Any]:
 
 
 def export_graph(catalog: Catalog) -> dict[str, Any]:
-    """Return the whole merged graph as a pathplanner-graph/1 document."""
+    """Return the whole merged graph as a pathplanner-graph/2 document."""
     doc: dict[str, Any] = {
         "format": GRAPH_FORMAT,
         "skills": [skill_dict(catalog, s) for s in catalog.skills],

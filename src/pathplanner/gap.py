@@ -22,6 +22,8 @@ class GapItem:
     need: int
     essential: bool
     needed_by: str = ""
+    choice: str = ""  # set when the requirement is one of several options: the choice's name
+    options: tuple[tuple[str, int], ...] = ()  # then every option; `skill` is the one shown
 
     @property
     def met(self) -> bool:
@@ -61,6 +63,9 @@ class Gap:
             }
             if i.needed_by:
                 d["needed_by"] = i.needed_by
+            if i.choice:
+                d["choice"] = i.choice
+                d["options"] = [{"skill": s, "level": lv} for s, lv in i.options]
             return d
 
         return {
@@ -87,6 +92,25 @@ def compute_gap(
             items.append(
                 GapItem(sid, skill.name, skill.category, have.get(sid, 0), need, essential)
             )
+    for choice in role.requires.any_of:
+        # show the option met, else the one closest to being met (then the first id)
+        sid, need = min(
+            sorted(choice.options.items()),
+            key=lambda kv: (have.get(kv[0], 0) < kv[1], kv[1] - have.get(kv[0], 0)),
+        )
+        skill = catalog.skills[sid]
+        items.append(
+            GapItem(
+                sid,
+                f"{choice.name}: {skill.name}",
+                skill.category,
+                have.get(sid, 0),
+                need,
+                choice.essential,
+                choice=choice.name,
+                options=tuple(sorted(choice.options.items())),
+            )
+        )
     # prerequisites of the missing levels that the learner lacks too, transitively
     pulled: dict[str, GapItem] = {}
     frontier = [

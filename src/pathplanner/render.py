@@ -355,11 +355,28 @@ def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
     def names(levels: list[dict[str, Any]]) -> str:
         return ", ".join(f"{skill_names.get(c['skill'], c['skill'])} {c['level']}" for c in levels)
 
+    # an option that closes one of the role's choices reads "a BI tool (Power BI 2)"
+    role = catalog.roles.get(plan.target)
+    chosen = {
+        (s, lv): c.name
+        for c in (role.goal_choices(plan.constraints.include_optional) if role else [])
+        for s, lv in c.options.items()
+        if plan.goal.get(s, 0) < lv
+    }
+
+    def closes(levels: list[dict[str, Any]]) -> str:
+        parts = []
+        for c in levels:
+            text = f"{skill_names.get(c['skill'], c['skill'])} {c['level']}"
+            choice = chosen.get((c["skill"], c["level"]))
+            parts.append(f"{choice} ({text})" if choice else text)
+        return ", ".join(parts)
+
     edges: list[tuple[int, int]] = []
     certifications: list[dict[str, Any]] = []
     for step in doc["steps"]:
         step["url"] = safe_url(step.get("url"))
-        step["closes_text"] = names(step["closes"])
+        step["closes_text"] = closes(step["closes"])
         step["teaches_text"] = names(step["teaches"])
         step["credentials"] = [
             skill_names[c["skill"]]

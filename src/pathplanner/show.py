@@ -132,6 +132,11 @@ def compare_text(data: dict[str, Any]) -> str:
             out.append(
                 f"  only B  {e['name']} {e['b']['level']}{'' if e['b']['essential'] else ' (optional)'}"
             )
+    for label, role in (("A", a), ("B", b)):
+        for c in role.get("choices", []):
+            opts = " or ".join(f"{o['skill']} {o['level']}" for o in c["options"])
+            kind = "" if c["essential"] else " (optional)"
+            out.append(f"  only {label}  one of {c['name']}: {opts}{kind}")
     out.append("")
     for key, src, dst in (("a_to_b", a, b), ("b_to_a", b, a)):
         r = data[key]
