@@ -476,12 +476,12 @@ def test_the_plan_is_the_one_the_rule_picks_under_every_constraint(
 @given(constrained_case())
 def test_validity_pruning_and_replay_agree(case: tuple[Catalog, dict[str, Any]]) -> None:
     """The solver's covering test, its pruning and step-by-step replay agree on every subset."""
-    from pathplanner.optimize import Constraints, Problem, _prune, _valid_set, replay
+    from pathplanner.optimize import Constraints, PlanningProblem, _prune, _valid_set, replay
     from pathplanner.schedule import order
 
     catalog, _ = case
     goal = dict(catalog.roles["target"].requires.essential)
-    problem = Problem(catalog, {}, goal, Constraints(), list(catalog.resources), [])
+    problem = PlanningProblem(catalog, {}, goal, Constraints(), list(catalog.resources), [])
     problem.goal_choices = list(catalog.roles["target"].requires.any_of)
     ids = sorted(catalog.resources)
     for n in range(len(ids) + 1):

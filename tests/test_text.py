@@ -22,7 +22,7 @@ def test_status_lines_name_no_solver(mini: Any) -> None:
         p,
         status="feasible",
         solver="highs",
-        gap_ratio=0.125,
+        optimality_gap=0.125,
         limit_note="the time limit stopped the search",
     )
     assert status_text(cut) == (

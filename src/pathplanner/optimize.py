@@ -22,7 +22,7 @@ from .errors import InfeasibleError, PlanningError
 from .models import Choice
 from .semantics import Frontier, closure, learn, unmet, unmet_choices
 
-__all__ = ["Constraints", "Problem", "Selection", "make_problem", "replay", "solve"]
+__all__ = ["Constraints", "PlanningProblem", "Selection", "make_problem", "replay", "solve"]
 
 Objective = Literal["hours", "cost", "balanced"]
 OBJECTIVES: tuple[str, ...] = ("hours", "cost", "balanced")
@@ -49,7 +49,7 @@ class Constraints:
 
 
 @dataclass
-class Problem:
+class PlanningProblem:
     """A planning problem reduced to the resources that can matter."""
 
     catalog: Catalog
@@ -88,7 +88,7 @@ class Selection:
     note: str = ""  # what a time limit cut, in words; empty when nothing was cut
 
     @property
-    def gap(self) -> float:
+    def optimality_gap(self) -> float:
         """Return the relative optimality gap (0 when proven optimal)."""
         if self.status == "optimal" or self.objective_value <= _EPS:
             return 0.0
@@ -134,7 +134,7 @@ def make_problem(
     constraints: Constraints,
     done: Sequence[str] = (),
     goal_choices: Sequence[Choice] = (),
-) -> Problem:
+) -> PlanningProblem:
     """Reduce a request to the resources that are allowed, takeable and relevant to the goal.
 
     The goal is a set of levels, plus choices of which one option each must be met.
@@ -159,7 +159,7 @@ def make_problem(
             raise InfeasibleError(
                 f"'{rid}' can never be taken: nothing allowed teaches {text}", setting="include"
             )
-    problem = Problem(
+    problem = PlanningProblem(
         catalog, dict(start), dict(goal), c, allowed, [], excluded, list(goal_choices)
     )
     unreached = unmet(goal, state)
@@ -254,7 +254,7 @@ def _base(
 
 
 def _standalone(
-    problem: Problem, takeable: Sequence[str]
+    problem: PlanningProblem, takeable: Sequence[str]
 ) -> dict[tuple[str, int], tuple[float, float, float]]:
     """Return, per (skill, level), one standalone route's (objective, hours, cost), each summed.
 
@@ -324,7 +324,7 @@ def _standalone(
 
 
 def _why_unreachable(
-    problem: Problem, unreached: Mapping[str, int], state: Mapping[str, int]
+    problem: PlanningProblem, unreached: Mapping[str, int], state: Mapping[str, int]
 ) -> str:
     catalog = problem.catalog
     reasons: list[str] = []
@@ -364,7 +364,7 @@ def _why_unreachable(
 # -- validity and pruning -----------------------------------------------------------------
 
 
-def _valid_set(problem: Problem, chosen: set[str]) -> bool:
+def _valid_set(problem: PlanningProblem, chosen: set[str]) -> bool:
     """Return True when chosen meets the goal and covers every chosen resource's needs.
 
     A need is covered by the start or by another chosen resource that provides it; a choice
@@ -394,7 +394,7 @@ def _valid_set(problem: Problem, chosen: set[str]) -> bool:
     )
 
 
-def _prune(problem: Problem, chosen: list[str]) -> list[str]:
+def _prune(problem: PlanningProblem, chosen: list[str]) -> list[str]:
     """Drop resources the plan does not need, most expensive first (stable)."""
     keep = set(chosen)
     for rid in sorted(chosen, key=lambda r: (-problem.weight(r), r)):
@@ -403,7 +403,7 @@ def _prune(problem: Problem, chosen: list[str]) -> list[str]:
     return sorted(keep)
 
 
-def _within_limits(problem: Problem, chosen: Sequence[str]) -> bool:
+def _within_limits(problem: PlanningProblem, chosen: Sequence[str]) -> bool:
     c = problem.constraints
     res = problem.catalog.resources
     if c.budget_usd is not None and sum(res[r].cost_usd for r in chosen) > c.budget_usd + _EPS:
@@ -414,7 +414,7 @@ def _within_limits(problem: Problem, chosen: Sequence[str]) -> bool:
 # -- greedy ---------------------------------------------------------------------------------
 
 
-def greedy(problem: Problem) -> list[str]:
+def greedy(problem: PlanningProblem) -> list[str]:
     """Return a plan built by repeatedly taking the takeable resource with the best value.
 
     Value is the objective weight per (skill, level) step of relevant progress it brings.
@@ -520,7 +520,7 @@ TIE_BREAK = {
 }
 
 
-def _stages(problem: Problem) -> list[list[float]]:
+def _stages(problem: PlanningProblem) -> list[list[float]]:
     """Return the column weights of each lexicographic objective, most important first."""
     res = problem.catalog.resources
     cols = problem.candidates
@@ -544,7 +544,7 @@ def _tolerance(value: float) -> float:
 class _Model:
     """The covering model of a problem on this thread's HiGHS instance, re-solved in place."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: PlanningProblem) -> None:
         import highspy
 
         self.highspy = highspy
@@ -661,7 +661,7 @@ class _Model:
         self.h.changeColBounds(col, lower, upper)
 
 
-def _solve_milp(problem: Problem, quick: bool = False) -> Selection:
+def _solve_milp(problem: PlanningProblem, quick: bool = False) -> Selection:
     """Solve the lexicographic objectives in turn, then settle ties by the project's rule."""
     c = problem.constraints
     deadline = time.monotonic() + float(c.time_limit)
@@ -768,7 +768,7 @@ _LIMIT_TIES = (
 )
 
 
-def _fallback(problem: Problem, bound: float) -> Selection:
+def _fallback(problem: PlanningProblem, bound: float) -> Selection:
     """Return the greedy plan when the exact search found none within its time limit."""
     limit = problem.constraints.time_limit
     try:
@@ -784,11 +784,11 @@ def _fallback(problem: Problem, bound: float) -> Selection:
     )
 
 
-def _total(problem: Problem, chosen: Sequence[str]) -> float:
+def _total(problem: PlanningProblem, chosen: Sequence[str]) -> float:
     return sum(problem.weight(r) for r in chosen)
 
 
-def _why_limits(problem: Problem) -> str:
+def _why_limits(problem: PlanningProblem) -> str:
     """Explain an infeasible MILP whose goal is reachable: a budget or hours limit is too tight."""
     c = problem.constraints
     free = Constraints(
@@ -819,7 +819,7 @@ def _why_limits(problem: Problem) -> str:
     )
 
 
-def rebuild(problem: Problem, constraints: Constraints) -> Problem:
+def rebuild(problem: PlanningProblem, constraints: Constraints) -> PlanningProblem:
     """Return the same request under other constraints (candidates depend on them)."""
     done = [r for r, why in problem.excluded.items() if why == "already done"]
     return make_problem(
@@ -832,7 +832,7 @@ def rebuild(problem: Problem, constraints: Constraints) -> Problem:
     )
 
 
-def solve(problem: Problem, quick: bool = False) -> Selection:
+def solve(problem: PlanningProblem, quick: bool = False) -> Selection:
     """Return the chosen resources for a problem: proven optimal where the solver can.
 
     quick stops after the first objective: for when only the optimal value matters. Ties

@@ -14,7 +14,7 @@ from .gap import Gap, compute_gap
 from .optimize import (
     Constraints,
     Objective,
-    Problem,
+    PlanningProblem,
     Selection,
     make_problem,
     rebuild,
@@ -94,7 +94,7 @@ class Plan:
     objective: str
     status: str
     solver: str
-    gap_ratio: float
+    optimality_gap: float
     profile: dict[str, int]
     from_role: str | None
     goal: dict[str, int]
@@ -103,7 +103,7 @@ class Plan:
     hours_per_week: float
     start_date: dt.date | None
     constraints: Constraints
-    gap: Gap
+    skills_gap: Gap
     learner: str | None = None
     attributions: list[str] = field(default_factory=list)
     state: PlanState | None = None  # the whole starting state and what was finished
@@ -147,13 +147,13 @@ class Plan:
             "from_role": self.from_role,
             "goal": [{"skill": s, "level": lv} for s, lv in sorted(self.goal.items())],
             "solver": self.solver,
-            "optimality_gap": round(self.gap_ratio, 6),
+            "optimality_gap": round(self.optimality_gap, 6),
             **({"limit_note": self.limit_note} if self.limit_note else {}),
             "hours_per_week": self.hours_per_week,
             "weeks": self.weeks,
             "start_date": self.start_date.isoformat() if self.start_date else None,
             "end_date": self.end_date.isoformat() if self.end_date else None,
-            "coverage_now": round(self.gap.coverage, 4),
+            "coverage_now": round(self.skills_gap.coverage, 4),
             "constraints": {
                 "budget_usd": c.budget_usd,
                 "max_hours": c.max_hours,
@@ -368,7 +368,7 @@ def plan(
 
 def _assemble(
     catalog: Catalog,
-    problem: Problem,
+    problem: PlanningProblem,
     selection: Selection,
     role_id: str,
     profile: Profile,
@@ -442,7 +442,7 @@ def _assemble(
         objective=problem.constraints.objective,
         status=selection.status,
         solver=selection.solver,
-        gap_ratio=selection.gap,
+        optimality_gap=selection.optimality_gap,
         limit_note=selection.note,
         profile=dict(profile.skills),
         from_role=profile.from_role,
@@ -452,7 +452,7 @@ def _assemble(
         hours_per_week=hpw,
         start_date=start,
         constraints=problem.constraints,
-        gap=compute_gap(catalog, profile, role.id, problem.constraints.include_optional),
+        skills_gap=compute_gap(catalog, profile, role.id, problem.constraints.include_optional),
         learner=profile.name,
         attributions=list(catalog.attributions),
     )
@@ -495,7 +495,7 @@ def _milestones(
 
 def _served(
     catalog: Catalog,
-    problem: Problem,
+    problem: PlanningProblem,
     rid: str,
     deps: Mapping[str, Sequence[str]],
     closes: Sequence[tuple[str, int]],
@@ -514,7 +514,7 @@ def _served(
 
 def _alternatives(
     catalog: Catalog,
-    problem: Problem,
+    problem: PlanningProblem,
     selection: Selection,
     rid: str,
     before: Mapping[str, int],

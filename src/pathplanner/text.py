@@ -65,7 +65,7 @@ def status_text(plan: Plan) -> str:
     elif plan.solver == "greedy" and not plan.limit_note:  # asked for: no bound to report
         text = "feasible (a quick heuristic, not proven optimal)"
     else:
-        text = f"feasible, not proven optimal (at most {plan.gap_ratio:.1%} above the best)"
+        text = f"feasible, not proven optimal (at most {plan.optimality_gap:.1%} above the best)"
     return f"{text}; {plan.limit_note}" if plan.limit_note else text
 
 
