@@ -6,7 +6,9 @@ import itertools
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from pathplanner.cli import cli
 from pathplanner.load import graph_dirs, load_catalog, validate_dirs
 from pathplanner.planner import plan
 
@@ -167,3 +169,42 @@ def test_every_role_skill_has_two_teachers_one_free(catalog: Any) -> None:
         if len(teachers) < 2 or not any(catalog.resources[r].free for r in teachers):
             gaps.add((s, lv))
     assert gaps == NO_FREE_OR_SECOND_TEACHER
+
+
+def test_every_skill_says_its_kind(catalog: Any) -> None:
+    kinds = {sid: s.kind for sid, s in catalog.skills.items()}
+    assert {k for k, v in kinds.items() if v == "language"} >= {"python", "r", "sql", "java"}
+    assert {"pandas", "scikit-learn", "pytorch", "docker", "spark"} <= {
+        k for k, v in kinds.items() if v == "tool"
+    }
+    assert kinds["oop"] == kinds["software-testing"] == kinds["machine-learning"] == "concept"
+
+
+def test_every_resource_records_its_code_languages(catalog: Any) -> None:
+    missing = [rid for rid, r in catalog.resources.items() if not r.languages]
+    assert missing == []
+
+
+def _requires_line(rid: str) -> str:
+    out = CliRunner().invoke(cli, ["show", rid])
+    assert out.exit_code == 0, out.output
+    return next(line for line in out.output.splitlines() if line.startswith("Requires:"))
+
+
+def test_a_java_course_does_not_require_python(catalog: Any) -> None:
+    # OOP and testing are general skills: a Java course must not inherit Python from them
+    assert catalog.resources["mooc-fi-java-programming"].languages == ["java"]
+    assert "python" not in catalog.effective("mooc-fi-java-programming")
+    assert "Python" not in _requires_line("mooc-fi-java-programming")
+    for rid in ["learn-go-with-tests", "full-stack-open", "coursera-princeton-algorithms-part-1"]:
+        assert "python" not in catalog.effective(rid), rid
+
+
+def test_an_r_book_does_not_require_pandas(catalog: Any) -> None:
+    for rid in ["exploratory-data-analysis-with-r-peng", "coursera-jhu-exploratory-data-analysis"]:
+        assert catalog.resources[rid].languages == ["r"]
+        need = catalog.effective(rid)
+        assert "r" in need and not {"pandas", "seaborn", "python"} & set(need), rid
+    assert "pandas" not in _requires_line("exploratory-data-analysis-with-r-peng").lower()
+    assert not {"python", "pandas"} & set(catalog.effective("islr-2e"))
+    assert "python" not in catalog.effective("high-performance-spark")
