@@ -1,0 +1,168 @@
+"""The command line's options, declared once: each group is one decorator (see `cli`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Number(click.ParamType):  # type: ignore[type-arg]
+    """A finite number within the limits of one setting (pathplanner._input.LIMITS)."""
+
+    name = "number"
+
+    def __init__(self, setting: str) -> None:
+        self.setting = setting
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from ._input import check_number
+
+        try:
+            return check_number(value, self.setting)
+        except ValueError as err:
+            self.fail(str(err), param, ctx)
+
+
+def _options(*opts: Callable[[F], F]) -> Callable[[F], F]:
+    """Return one decorator that adds options in the order given (as --help lists them)."""
+
+    def decorate(f: F) -> F:
+        for opt in reversed(opts):
+            f = opt(f)
+        return f
+
+    return decorate
+
+
+def _remember_no_builtin(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta["pathplanner.no_builtin"] = value
+    return value
+
+
+# Options, one per line or two; a group of them is one decorator.
+# fmt: off
+_FILE = click.Path(dir_okay=False, path_type=Path)
+_DIR = click.Path(file_okay=False, path_type=Path)
+_INPUT_FILE = click.Path(dir_okay=False, exists=True, path_type=Path)
+_INPUT_DIR = click.Path(file_okay=False, exists=True, path_type=Path)
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+_force = click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
+_graph_option = _options(
+    click.option("--graph", "graphs", multiple=True, type=_DIR,
+                 help="An extra graph directory (repeatable); later ones extend or override earlier ones."),
+    click.option("--no-builtin", is_flag=True, expose_value=False, callback=_remember_no_builtin,
+                 help="Use only the --graph directories, not the built-in graph."),
+)
+_format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                              show_default=True, help="Output format.")
+_profile_options = _options(  # their destinations are the arguments of profile.build_profile
+    click.option("--from", "from_role", metavar="ROLE", help="Start from this role's essential skills."),
+    click.option("--have", multiple=True, metavar="SKILL:LEVEL,...",
+                 help="Skills you have, e.g. python:2,sql:1 (repeatable; a bare name means level 1)."),
+    click.option("--profile", "profile_file", type=_FILE,
+                 help="A profile YAML (name, skills, done, hours_per_week, budget_usd)."),
+    click.option("--done", "done", multiple=True, help="A resource already completed (repeatable)."),
+)
+_constraint_options = _options(  # their destinations are the fields of optimize.Constraints
+    click.option("--optimize", "objective", type=click.Choice(["hours", "cost", "balanced"]),
+                 default="hours", show_default=True, help="What the plan minimizes."),
+    click.option("--hourly-rate", type=_Number("hourly_rate"), default=25.0, show_default=True,
+                 help="USD one study hour is worth, for --optimize balanced."),
+    click.option("--budget-usd", type=_Number("budget_usd"), help="Upper limit on total cost in USD."),
+    click.option("--max-hours", type=_Number("max_hours"), help="Upper limit on total study hours."),
+    click.option("--free-only", is_flag=True, help="Use only free resources."),
+    click.option("--exclude-provider", "exclude_providers", multiple=True, metavar="PROVIDER",
+                 help="Leave out resources from this provider (repeatable)."),
+    click.option("--exclude-kind", "exclude_kinds", multiple=True, metavar="KIND",
+                 help="Leave out resources of this kind (repeatable)."),
+    click.option("--include", "include", multiple=True, metavar="RESOURCE",
+                 help="A resource the plan must contain (repeatable)."),
+    click.option("--with-cert", "with_certs", multiple=True, metavar="CERT",
+                 help="Also earn this certification (id, exam code or name; repeatable)."),
+    click.option("--include-optional", is_flag=True, help="Also meet the role's optional requirements."),
+    click.option("--time-limit", type=_Number("time_limit"), default=10.0, show_default=True,
+                 help="Seconds the exact solver may take before returning its best plan."),
+    click.option("--solver", type=click.Choice(["milp", "greedy"]), default="milp", show_default=True,
+                 help="milp: exact (HiGHS); greedy: fast heuristic, not proven."),
+)
+
+
+def _plan_output_options(hours: str, start: str, fmt: str) -> Callable[[F], F]:
+    """Add the schedule and output options a command that prints a plan takes."""
+    return _options(
+        click.option("--hours-per-week", type=_Number("hours_per_week"), help=hours),
+        click.option("--start", "start", type=_DATE, help=start),
+        click.option("--format", "fmt", default=None, help=fmt, type=click.Choice(
+            ["text", "txt", "md", "html", "json", "csv", "ics", "mermaid", "dot"])),
+        click.option("--output", "-o", type=_FILE, help="Write to FILE instead of printing."),
+        _force,
+    )
+
+
+_plan_options = _options(
+    click.option("--to", "target", required=True, metavar="ROLE", help="The role you want."),
+    _constraint_options,
+    _plan_output_options(
+        hours="Study hours per week (default 8, or the profile's).",
+        start="First day of study (YYYY-MM-DD), for dates.",
+        fmt="Output format (default: text on a terminal; with -o, from the file's extension)."),
+    click.option("--template", type=_INPUT_FILE, help="Render with your own Jinja template file (sandboxed)."),
+    click.option("--templates", "templates_dir", type=_INPUT_DIR,
+                 help="A directory of your own plan.<format>.j2 templates, used before the built-in ones."),
+    click.option("--explain/--no-explain", default=None,
+                 help="List the cheaper-looking alternatives each step beat and why (re-solves per "
+                 "alternative; default: on for text, off for json)."),
+)
+_progress_options = _options(
+    click.option("--from-markdown", "--from-plan", "markdown", type=_FILE,
+                 help="A plan pathplanner wrote (md, json or html): its state, and its ticked boxes."),
+    click.option("--to", "target", metavar="ROLE", help="The role (default: the plan's)."),
+    _constraint_options,
+    _plan_output_options(
+        hours="Study hours per week (default: the plan's).",
+        start="When the rest starts (YYYY-MM-DD; default: after the weeks already studied).",
+        fmt="Format of the re-planned rest (default: text, or from -o's extension)."),
+)
+_curriculum_options = _options(
+    click.option("--to", "target", required=True, metavar="ROLE", help="The role the cohort trains for."),
+    click.option("--cohort", required=True, type=_INPUT_FILE,
+                 help="Learners: CSV (name,from,have,done,hours_per_week,budget_usd,start) or YAML."),
+    click.option("--out", "out_dir", required=True, type=_DIR, help="Directory to write into."),
+    click.option("--templates", "templates_dir", type=_INPUT_DIR,
+                 help="Your own syllabus.<fmt>.j2 / plan.<fmt>.j2 templates (sandboxed)."),
+    click.option("--format", "formats", default="md,html,csv", show_default=True,
+                 help="Comma-separated: md, html, csv."),
+    _constraint_options,
+    click.option("--hours-per-week", type=_Number("hours_per_week"),
+                 help="Cohort study hours per week (a learner's own value wins)."),
+    click.option("--start", "start", type=_DATE, help="Cohort start date (YYYY-MM-DD)."),
+    click.option("--strict", is_flag=True,
+                 help="A bad cohort row makes the run fail (the other plans are still written)."),
+    click.option("--force", is_flag=True, help="Overwrite existing files in --out."),
+)
+_esco_options = _options(
+    click.argument("esco_dir", type=_INPUT_DIR),
+    click.option("--out", "out_dir", required=True, type=_DIR, help="Graph directory to write."),
+    click.option("--no-link", is_flag=True,
+                 help="Do not tie ESCO skills to the built-in graph's skills (by esco_uri)."),
+    click.option("--force", is_flag=True, help="Write into a non-empty --out."),
+    click.option("--strict", is_flag=True, help="A relation to an unknown URI is an error, not a warning."),
+)
+_plan_many_options = _options(
+    click.option("--profiles", required=True, type=_INPUT_FILE,
+                 help="Learners: CSV (name,from,have,done,...) or YAML, as for curriculum."),
+    click.option("--to", "target", metavar="ROLE", help="Plan every learner to this role."),
+    click.option("--all-roles", is_flag=True, help="Plan every learner to every role."),
+    click.option("--workers", type=click.IntRange(min=1), default=None,
+                 help="Worker processes (default: one per core)."),
+    click.option("--summary", is_flag=True, help="Totals only, not the whole plan, in each line."),
+    _constraint_options,
+    click.option("--output", "-o", type=_FILE, help="Write the JSON lines to FILE."),
+    _force,
+)
+# fmt: on
