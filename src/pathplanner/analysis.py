@@ -9,7 +9,7 @@ from .catalog import Catalog
 from .errors import PlanningError
 from .gap import compute_gap
 from .optimize import Constraints
-from .planner import plan
+from .planner import experience_note, plan
 from .profile import Profile, build_profile
 
 __all__ = ["Suggestion", "compare", "suggest"]
@@ -63,6 +63,7 @@ def compare(catalog: Catalog, role_a: str, role_b: str) -> dict[str, Any]:
             "name": role.name,
             "credentials": [{"id": c, "name": catalog.skills[c].name} for c in role.credentials],
             "salary": role.salary.model_dump() if role.salary else None,
+            "experience": [e.model_dump() for e in role.experience],
             "tools": list(role.tools),
             "choices": [
                 {
@@ -95,6 +96,7 @@ class Suggestion:
     hours: float | None
     cost_usd: float | None
     reason: str = ""
+    experience_note: str = ""  # what experience the role asks for beyond the learner's
 
     def to_dict(self) -> dict[str, Any]:
         """Return the suggestion as JSON-ready data."""
@@ -119,6 +121,9 @@ def suggest(
         except PlanningError as err:
             out.append(Suggestion(rid, role.name, cov, "infeasible", None, None, str(err)))
             continue
-        out.append(Suggestion(rid, role.name, cov, p.status, p.total_hours, p.total_cost_usd))
+        note = experience_note(role, profile.experience)
+        out.append(
+            Suggestion(rid, role.name, cov, p.status, p.total_hours, p.total_cost_usd, "", note)
+        )
     out.sort(key=lambda s: (s.hours is None, s.hours or 0.0, -s.coverage, s.role))
     return out[:limit]

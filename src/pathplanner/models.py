@@ -230,6 +230,15 @@ class RoleRequirements(_Frozen):
         return self
 
 
+class Experience(_Frozen):
+    """Years of practice a role asks for, which no course gives: in a role family or a role."""
+
+    family: Id  # a role family (data-science, ml-engineering ...) or a role id
+    years: float = Field(gt=0, le=40)
+    source: str = Field(min_length=1)  # where the figure comes from, or "estimate: <how>"
+    estimate: bool = False
+
+
 class Salary(_Frozen):
     """A salary figure with its source and year."""
 
@@ -254,6 +263,7 @@ class Role(_Frozen):
     credentials: list[Id] = Field(default_factory=list)
     tools: list[str] = Field(default_factory=list)
     salary: Salary | None = None
+    experience: list[Experience] = Field(default_factory=list)
     next: list[Id] = Field(default_factory=list)
     esco_uri: str | None = None
 
@@ -372,6 +382,9 @@ class _Given(_Frozen):
         return data
 
 
+YearsOfPractice = Annotated[float, Field(ge=0, le=60, allow_inf_nan=False)]
+
+
 class ProfileFile(_Given):
     """A profile YAML file: who, what they know and have done, their pace and budget."""
 
@@ -382,6 +395,7 @@ class ProfileFile(_Given):
     done_hours: dict[str, StudiedHours] = Field(default_factory=dict)
     hours_per_week: HoursPerWeek | None = None
     budget_usd: BudgetUsd | None = None
+    experience: dict[Id, YearsOfPractice] = Field(default_factory=dict)
 
 
 class CohortRow(_Given):

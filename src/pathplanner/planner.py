@@ -11,6 +11,7 @@ from ._input import check_number
 from .catalog import Catalog
 from .errors import InfeasibleError, PlanningError
 from .gap import Gap, compute_gap
+from .models import Role
 from .optimize import (
     Constraints,
     Objective,
@@ -83,6 +84,9 @@ class Milestone:
     after_step: int  # 0: already at the start
     role: str
     name: str
+    # what experience the role also asks for that the learner lacks, in words ("" when none):
+    # a study plan covers skills; it never claims a role whose experience is missing
+    experience_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -166,7 +170,13 @@ class Plan:
                 "hourly_rate": c.hourly_rate if self.objective == "balanced" else None,
             },
             "milestones": [
-                {"after_step": m.after_step, "role": m.role, "name": m.name}
+                {
+                    "after_step": m.after_step,
+                    "role": m.role,
+                    "name": m.name,
+                    "qualifies": not m.experience_note,
+                    "experience_note": m.experience_note,
+                }
                 for m in self.milestones
             ],
         }
@@ -434,7 +444,7 @@ def _assemble(
                 done_hours=studied.get(rid, 0.0),
             )
         )
-    milestones = _milestones(catalog, start_state, ordered)
+    milestones = _milestones(catalog, start_state, ordered, profile.experience)
     role = catalog.roles[role_id]
     return Plan(
         target=role.id,
@@ -459,12 +469,16 @@ def _assemble(
 
 
 def _milestones(
-    catalog: Catalog, start: Mapping[str, int], ordered: Sequence[str]
+    catalog: Catalog,
+    start: Mapping[str, int],
+    ordered: Sequence[str],
+    experience: Mapping[str, float],
 ) -> list[Milestone]:
     """Return, for every role, the first step after which its essential requirements hold.
 
     Linear in the roles' requirements: for each (skill, level) the step that first reaches
-    it is looked up, and a role is met at the latest of its requirements' steps.
+    it is looked up, and a role is met at the latest of its requirements' steps (a choice at
+    the earliest of its options'). A role whose experience is missing gets a note saying so.
     """
     reached_at: dict[str, list[int]] = {}  # skill -> step first reaching level 1, 2, 3
     state = dict(start)
@@ -475,22 +489,40 @@ def _milestones(
                 steps = reached_at.setdefault(s, [])
                 steps.extend([i] * (lv - max(have, len(steps))))
                 state[s] = lv
+
+    def step_of(s: str, lv: int) -> int:
+        """Return the step after which s reaches lv (0: at the start; -1: never)."""
+        got = start.get(s, 0)
+        if got >= lv:
+            return 0
+        steps = reached_at.get(s, [])
+        index = lv - got - 1  # steps[k] reaches level got + k + 1
+        return steps[index] if index < len(steps) else -1
+
     out: list[Milestone] = []
     for rid, role in catalog.roles.items():
         when = 0
         for s, lv in role.requires.essential.items():
-            if start.get(s, 0) >= lv:
-                continue
-            steps = reached_at.get(s, [])
-            got = start.get(s, 0)
-            index = lv - got - 1  # steps[k] reaches level got + k + 1
-            if index >= len(steps):
-                when = -1
-                break
-            when = max(when, steps[index])
+            when = max(when, step_of(s, lv)) if when >= 0 and step_of(s, lv) >= 0 else -1
+        for choice in role.goal_choices():
+            reach = [w for w in (step_of(s, lv) for s, lv in choice.options.items()) if w >= 0]
+            when = max(when, min(reach)) if when >= 0 and reach else -1
         if when >= 0:
-            out.append(Milestone(when, rid, role.name))
+            out.append(Milestone(when, rid, role.name, experience_note(role, experience)))
     return sorted(out, key=lambda m: (m.after_step, m.role))
+
+
+def experience_note(role: Role, experience: Mapping[str, float]) -> str:
+    """Return what experience a role asks for beyond a learner's, in words ("" when none)."""
+    parts = []
+    for need in role.experience:
+        have = experience.get(need.family, 0.0)
+        if have + 1e-9 < need.years:
+            about = "about " if need.estimate else ""
+            parts.append(
+                f"{about}{need.years:g} years of {need.family} experience (you have {have:g})"
+            )
+    return "the role also asks for " + " and ".join(parts) if parts else ""
 
 
 def _served(

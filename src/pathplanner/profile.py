@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from pydantic import TypeAdapter, ValidationError
 
 from ._input import Lines, read_yaml, validation_problems
+from ._names import nearest
 from .catalog import Catalog
 from .errors import Problem, ProfileError, UnknownNameError
 from .models import ProfileFile, SkillLevels, StudiedHours
@@ -49,6 +50,8 @@ class Profile:
     stated: dict[str, int] | None = None
     # Hours already studied of resources not finished yet ("20 of 40 h done").
     done_hours: dict[str, float] = field(default_factory=dict)
+    # Years of practice per role family (or role): what no course gives.
+    experience: dict[str, float] = field(default_factory=dict)
 
 
 _LEVELS: TypeAdapter[dict[str, int]] = TypeAdapter(SkillLevels)
@@ -158,8 +161,12 @@ def build_profile(
     have_source: str = "have",
     done_source: str = "done",
     done_hours: Mapping[str, float] | None = None,
+    experience: Mapping[str, float] | None = None,
 ) -> Profile:
     """Return the starting state from a role, skill levels, a profile file and done resources.
+
+    `experience` (and a profile file's `experience:`) gives years of practice per role family
+    or role id, e.g. {"data-science": 3}.
 
     Levels combine by maximum; done resources count as taken (their skills are learned).
     A done item is a name, or a (name, where) pair naming its source (e.g. a file and line);
@@ -199,6 +206,31 @@ def build_profile(
         named_done = [(d, at("done", i)) for i, d in enumerate(pf.done)] + named_done
         studied = [(n, h, at("done_hours", n)) for n, h in pf.done_hours.items()] + studied
     start = resolve_start(catalog, role or None, levels, named_done, studied)
+    years = {**(pf.experience if pf else {}), **(experience or {})}
+    if years:
+        start = replace(start, experience=_experience(catalog, years, str(profile_file or "")))
     if pf is None:
         return start
     return replace(start, name=pf.name, hours_per_week=pf.hours_per_week, budget_usd=pf.budget_usd)
+
+
+def _experience(catalog: Catalog, years: Mapping[str, float], where: str) -> dict[str, float]:
+    """Return years of practice keyed by known role families or role ids; refuse others."""
+    known = sorted({r.family for r in catalog.roles.values()} | set(catalog.roles))
+    problems = []
+    for key, value in years.items():
+        if key not in known:
+            hint = nearest(key, known)
+            message = f"unknown role family '{key}'" + (
+                f" — did you mean '{hint[0]}'?"
+                if hint
+                else f" (one of: {', '.join(known[:12])} ...)"
+            )
+            problems.append(Problem(where or "experience", "", f"experience.{key}", message))
+        elif not 0 <= value <= 60:
+            problems.append(
+                Problem(where or "experience", "", f"experience.{key}", "years must be 0 to 60")
+            )
+    if problems:
+        raise ProfileError(problems)
+    return {k: float(v) for k, v in sorted(years.items()) if v > 0}

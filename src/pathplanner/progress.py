@@ -109,8 +109,10 @@ class PlanState(_Model):
     done: tuple[Finished, ...] = ()
     done_hours: dict[Id, Hours] = Field(default_factory=dict)
     round: Annotated[int, Field(ge=0)] = 0
+    # years of practice per role family or role, as the learner stated them
+    experience: dict[Id, Annotated[float, Field(gt=0, le=60)]] = Field(default_factory=dict)
 
-    @field_validator("skills", "done_hours")
+    @field_validator("skills", "done_hours", "experience")
     @classmethod
     def _sorted(cls, value: dict[str, Any]) -> dict[str, Any]:
         return dict(sorted(value.items()))
@@ -226,6 +228,7 @@ def _new_state(
         done_hours={
             r: h for r, h in sorted(profile.done_hours.items()) if r not in profile.done and h > 0
         },
+        experience=dict(profile.experience),
     )
 
 
@@ -560,6 +563,7 @@ def replan(
         from_role=state.from_role,
         stated=dict(state.skills),
         done_hours=partial,
+        experience=dict(state.experience),
     )
     rest = make_plan(
         catalog,
@@ -603,6 +607,8 @@ def _apply_profile(catalog: Catalog, state: PlanState, profile: Profile | None) 
         update["from_role"] = profile.from_role
     if profile.hours_per_week:
         update["hours_per_week"] = profile.hours_per_week
+    if profile.experience:
+        update["experience"] = {**state.experience, **profile.experience}
     if profile.budget_usd is not None:
         update["constraints"] = state.constraints.model_copy(
             update={"budget_usd": profile.budget_usd}

@@ -151,6 +151,12 @@ def compare_text(data: dict[str, Any]) -> str:
     for label, role in (("A", a), ("B", b)):
         certs = ", ".join(c["name"] for c in role["credentials"]) or "none listed"
         out.append(f"{label} {role['name']} certifications: {certs}")
+        for e in role.get("experience", []):
+            about = "about " if e["estimate"] else ""
+            out.append(
+                f"{label} {role['name']} asks for {about}{e['years']:g} years of {e['family']} "
+                f"experience ({e['source']})"
+            )
         sal = role["salary"]
         if sal:
             est = " (estimate)" if sal["estimate"] else ""

@@ -154,7 +154,11 @@ def suggestions_text(ranked: Sequence[Suggestion]) -> str:
          fmt_usd(s.cost_usd) if s.cost_usd is not None else "—", s.status]
         for s in ranked
     ]  # fmt: skip
-    return table(rows, ["role", "name", "coverage now", "hours", "cost", "status"])
+    notes = [f"{s.name}: {s.experience_note}" for s in ranked if s.experience_note]
+    text = table(rows, ["role", "name", "coverage now", "hours", "cost", "status"])
+    if notes:  # the hours cover skills only: say what experience a role also asks for
+        text += "\nExperience no course gives:\n" + "".join(f"  {n}\n" for n in notes)
+    return text
 
 
 def check_text(check: GraphCheck) -> str:
