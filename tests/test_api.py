@@ -10,7 +10,7 @@ from typing import Any
 import pathplanner
 
 SRC = Path(pathplanner.__file__).parent
-README = (SRC.parent.parent / "README.md").read_text()
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 FLAG = re.compile(r"(?<![\w-])--[a-z]")
 
 
