@@ -216,7 +216,11 @@ def build_profile(
 
 def _experience(catalog: Catalog, years: Mapping[str, float], where: str) -> dict[str, float]:
     """Return years of practice keyed by known role families or role ids; refuse others."""
-    known = sorted({r.family for r in catalog.roles.values()} | set(catalog.roles))
+    known = sorted(
+        {r.family for r in catalog.roles.values()}
+        | set(catalog.roles)
+        | {e.family for r in catalog.roles.values() for e in r.experience}
+    )
     problems = []
     for key, value in years.items():
         if key not in known:
