@@ -495,3 +495,21 @@ def test_validity_pruning_and_replay_agree(case: tuple[Catalog, dict[str, Any]])
             assert errors == [] and all(end.get(s, 0) >= lv for s, lv in goal.items())
             kept = _prune(problem, list(subset))
             assert set(kept) <= set(subset) and _executable(catalog, tuple(kept), goal)
+
+
+def test_an_alternative_of_equal_hours_is_explained_by_its_cost(tmp_path: Any) -> None:
+    from conftest import mini_entries, resource, write_graph
+
+    from pathplanner.load import load_catalog
+
+    entries = mini_entries()
+    # shorter than the free Docker course, but it needs Linux first: the same hours in all,
+    # and it costs money, so the tie goes to the free plan
+    entries["resources"].append(
+        resource("docker-c", {"docker": 2}, hours=9, cost=30, provider="PaidCo")
+    )
+    catalog = load_catalog([write_graph(tmp_path / "g", **entries)], builtin=False)
+    p = plan(catalog, "mle", from_role="analyst", objective="hours")
+    step = next(s for s in p.steps if s.resource == "docker-b")
+    reasons = {a.resource: a.reason for a in step.alternatives}
+    assert "the same hours overall but +$30.00" in reasons.get("docker-c", ""), reasons

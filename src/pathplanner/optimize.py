@@ -667,8 +667,8 @@ def _solve_milp(problem: PlanningProblem, quick: bool = False) -> Selection:
     deadline = time.monotonic() + float(c.time_limit)
     model = _Model(problem)
     stages = _stages(problem)
-    if quick:
-        stages = stages[:1]
+    if quick:  # the objective and the next one: enough to compare two plans
+        stages = stages[:2]
 
     def left() -> float:
         return deadline - time.monotonic()
@@ -835,7 +835,7 @@ def rebuild(problem: PlanningProblem, constraints: Constraints) -> PlanningProbl
 def solve(problem: PlanningProblem, quick: bool = False) -> Selection:
     """Return the chosen resources for a problem: proven optimal where the solver can.
 
-    quick stops after the first objective: for when only the optimal value matters. Ties
+    quick stops after the first two objectives: for comparing values, not picking a plan. Ties
     among equally good plans are settled by the project's rule (`TIE_BREAK`), not the solver.
     """
     if not problem.candidates and problem.met(problem.start):

@@ -512,6 +512,18 @@ def _milestones(
     return sorted(out, key=lambda m: (m.after_step, m.role))
 
 
+def _second(
+    catalog: Catalog, problem: PlanningProblem, theirs: Sequence[str], ours: Sequence[str]
+) -> float:
+    """Return how much more of the second objective (cost after hours, else hours) theirs takes."""
+    field = "cost_usd" if problem.constraints.objective == "hours" else "hours"
+
+    def total(ids: Sequence[str]) -> float:
+        return sum(float(getattr(catalog.resources[r], field)) for r in ids)
+
+    return total(theirs) - total(ours)
+
+
 def experience_note(role: Role, experience: Mapping[str, float]) -> str:
     """Return what experience a role asks for beyond a learner's, in words ("" when none)."""
     parts = []
@@ -600,12 +612,18 @@ def _alternatives(
         if needs:
             parts.append(f"but needs {needs}")
         text = " ".join(parts)
-        if delta > 1e-6:
-            joiner = ", " if needs else ", but choosing it costs "
+        joiner = ", " if needs else ", but choosing it costs "
+        if other.status != "optimal" or other.note:
+            text += ", but the time limit stopped the comparison"
+            delta = None
+        elif delta > 1e-6:
             text += f"{joiner}+{delta:,.1f} {unit} overall"
+        elif (second := _second(catalog, problem, other.resources, selection.resources)) > 1e-6:
+            objective = problem.constraints.objective
+            extra = f"+${second:,.2f}" if objective == "hours" else f"+{second:,.1f} h"
+            same = {"hours": "hours", "cost": "cost", "balanced": "hours plus cost"}[objective]
+            text += f"{joiner}the same {same} overall but {extra}"
         else:
-            text += (
-                ", but is no cheaper overall (an equally good plan; ties go to the solver's first)"
-            )
+            text += ", but is no cheaper overall (an equally good plan; ties go to the first by id)"
         out.append(Alternative(alt, res.title, text, delta))
     return out
