@@ -69,3 +69,8 @@ def test_an_unknown_family_is_one_clear_line(senior: Any, tmp_path: Path) -> Non
         build_profile(senior, profile_file=prof)
     assert "experience.ml-enginering: unknown role family 'ml-enginering'" in str(info.value)
     assert "did you mean 'ml-engineering'?" in str(info.value)
+
+
+def test_someone_in_a_role_has_the_years_it_asks_for(senior: Any) -> None:
+    me = build_profile(senior, from_role="mle")
+    assert me.experience == {"ml-engineering": 5.0}

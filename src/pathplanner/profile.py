@@ -207,6 +207,10 @@ def build_profile(
         studied = [(n, h, at("done_hours", n)) for n, h in pf.done_hours.items()] + studied
     start = resolve_start(catalog, role or None, levels, named_done, studied)
     years = {**(pf.experience if pf else {}), **(experience or {})}
+    if start.from_role is not None:
+        # someone in a role has the years that role asks for, unless they say otherwise
+        held = {e.family: e.years for e in catalog.roles[start.from_role].experience}
+        years = {**held, **years}
     if years:
         start = replace(start, experience=_experience(catalog, years, str(profile_file or "")))
     if pf is None:

@@ -94,6 +94,15 @@ def show_text(catalog: Catalog, kind: str, eid: str) -> str:
         lines.append(f"Essential: {levels_text(catalog, dict(role.requires.essential))}")
         if role.requires.optional:
             lines.append(f"Optional:  {levels_text(catalog, dict(role.requires.optional))}")
+        for c in role.requires.any_of:
+            kind = "Essential" if c.essential else "Optional "
+            lines.append(f"{kind}: one of {c.name}: {levels_text(catalog, dict(c.options))}")
+        for e in role.experience:
+            about = "about " if e.estimate else ""
+            lines.append(
+                f"Experience: {about}{e.years:g} years of {e.family} (no course gives it) — "
+                f"{e.source}"
+            )
         if role.credentials:
             lines.append(
                 "Certifications: " + ", ".join(catalog.skills[c].name for c in role.credentials)
