@@ -163,6 +163,9 @@ def test_every_role_skill_has_two_teachers_one_free(catalog: Any) -> None:
     for role in catalog.roles.values():
         for s, lv in {**role.requires.optional, **role.requires.essential}.items():
             need[s] = max(need.get(s, 0), lv)
+        for choice in role.requires.any_of:  # every option must be a real way in
+            for s, lv in choice.options.items():
+                need[s] = max(need.get(s, 0), lv)
     gaps = set()
     for s, lv in need.items():
         teachers = [r for r in catalog.providers(s, lv) if catalog.resources[r].active]
@@ -208,3 +211,29 @@ def test_an_r_book_does_not_require_pandas(catalog: Any) -> None:
     assert "pandas" not in _requires_line("exploratory-data-analysis-with-r-peng").lower()
     assert not {"python", "pandas"} & set(catalog.effective("islr-2e"))
     assert "python" not in catalog.effective("high-performance-spark")
+
+
+def test_senior_lead_and_head_roles_ask_for_experience(catalog: Any) -> None:
+    for role in catalog.roles.values():
+        if role.seniority in ("senior", "lead", "head"):
+            assert role.experience, role.id
+            assert all(e.source for e in role.experience), role.id
+
+
+def test_nothing_forces_a_python_learner_into_r_or_ruby(catalog: Any) -> None:
+    # the model part of the language rule: with every resource in another language set
+    # aside, a Python learner still reaches ML engineer
+    from pathplanner.optimize import Constraints
+
+    mine = {"python", "sql", "bash", "none"}
+    other = tuple(
+        rid for rid, r in catalog.resources.items() if r.languages and not set(r.languages) <= mine
+    )
+    p = plan(
+        catalog, "ml-engineer", from_role="data-scientist", explain=False,
+        constraints=Constraints(exclude_ids=other),
+    )  # fmt: skip
+    assert p.status == "optimal"
+    assert not any(
+        {"r", "ruby"} & set(catalog.resources[s.resource].languages or []) for s in p.steps
+    )
