@@ -138,3 +138,19 @@ def test_the_command_line_plans_to_a_choice(tmp_path: Path) -> None:
                                       "--to", "bi-analyst", "--no-explain"])  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "a BI tool (" in result.output
+
+
+def test_show_and_compare_text_name_choices_and_experience(bi: Any) -> None:
+    from pathplanner.show import compare_text, show_text
+
+    text = show_text(bi, "role", "bi-analyst")
+    assert "Essential: one of a BI tool: " in text
+    assert "Optional : one of a BI tool: " in show_text(bi, "role", "reporter")
+    data = compare(bi, "bi-analyst", "reporter")
+    data["b"]["experience"] = [
+        {"family": "data-analytics", "years": 2, "source": "estimate: test", "estimate": True}
+    ]
+    out = compare_text(data)
+    assert "only A  one of a BI tool: power-bi 1 or tableau 1" in out
+    assert "only B  one of a BI tool: power-bi 1 or tableau 1 (optional)" in out
+    assert "Reporter asks for about 2 years of data-analytics experience (estimate: test)" in out
