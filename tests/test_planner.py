@@ -18,7 +18,6 @@ from pathplanner.export import export_graph
 from pathplanner.models import Resource, Role, Skill
 from pathplanner.planner import plan
 from pathplanner.profile import build_profile
-from pathplanner.validate import check_catalog
 
 
 def test_hours_optimal_plan(mini: Any) -> None:
@@ -153,111 +152,6 @@ def test_same_inputs_same_bytes(mini: Any) -> None:
     a = plan(mini, "mle", from_role="analyst").to_json()
     b = plan(mini, "mle", from_role="analyst").to_json()
     assert a == b
-
-
-# -- properties on random graphs --------------------------------------------------------------
-
-
-@st.composite
-def random_catalog(draw: Any) -> Catalog:
-    n_skills = draw(st.integers(2, 4))
-    sids = [f"s{i}" for i in range(n_skills)]
-    skills = {
-        sid: Skill(
-            id=sid,
-            name=sid.upper(),
-            category="programming",
-            levels={1: {"means": "one"}, 2: {"means": "two"}},
-        )
-        for sid in sids
-    }
-    resources: dict[str, Resource] = {}
-    for j in range(draw(st.integers(2, 7))):
-        low = draw(st.integers(0, n_skills - 1))
-        taught = draw(st.lists(st.sampled_from(sids[low:]), min_size=1, max_size=2, unique=True))
-        teaches = {s: draw(st.integers(1, 2)) for s in taught}
-        first = min(sids.index(s) for s in taught)
-        # requirements only on more basic skills, or a lower level of the skill taught: acyclic
-        req_pool = sids[:first]
-        requires = (
-            {
-                s: draw(st.integers(1, 2))
-                for s in draw(st.lists(st.sampled_from(req_pool), max_size=2, unique=True))
-            }
-            if req_pool
-            else {}
-        )
-        # and a lower level of the most basic skill taught: every need ranks below every gain
-        if teaches[sids[first]] == 2 and draw(st.booleans()):
-            requires[sids[first]] = 1
-        rid = f"r{j}"
-        resources[rid] = Resource(
-            id=rid,
-            kind="course",
-            title=rid,
-            provider="P",
-            hours=draw(st.integers(1, 30)),
-            hours_source="random",
-            cost_usd=draw(st.sampled_from([0, 0, 10, 50])),
-            cost_source="random",
-            requires=requires,
-            teaches=teaches,
-        )
-    goal_skills = draw(st.lists(st.sampled_from(sids), min_size=1, max_size=3, unique=True))
-    goal = {s: draw(st.integers(1, 2)) for s in goal_skills}
-    roles = {"target": Role(id="target", name="Target", requires={"essential": goal})}
-    catalog = Catalog(skills=skills, resources=resources, roles=roles)
-    assert check_catalog(catalog) == [] or all(
-        "cycle" not in p.message for p in check_catalog(catalog)
-    )
-    return catalog
-
-
-def brute_force(catalog: Catalog, goal: dict[str, int], weight: Any) -> float | None:
-    """Return the least total weight of any executable subset that meets the goal."""
-    ids = list(catalog.resources)
-    best: float | None = None
-    for n in range(len(ids) + 1):
-        for subset in itertools.combinations(ids, n):
-            state: dict[str, int] = {}
-            todo = list(subset)
-            progress = True
-            while todo and progress:  # take whatever is takeable until stuck
-                progress = False
-                for rid in list(todo):
-                    res = catalog.resources[rid]
-                    if all(state.get(s, 0) >= lv for s, lv in res.requires.items()):
-                        for s, lv in res.teaches.items():
-                            state[s] = max(state.get(s, 0), lv)
-                        todo.remove(rid)
-                        progress = True
-            if todo or any(state.get(s, 0) < lv for s, lv in goal.items()):
-                continue
-            total = sum(weight(catalog.resources[r]) for r in subset)
-            if best is None or total < best:
-                best = total
-    return best
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(random_catalog(), st.sampled_from(["hours", "cost"]))
-def test_optimal_equals_brute_force_and_beats_greedy(catalog: Catalog, objective: str) -> None:
-    goal = dict(catalog.roles["target"].requires.essential)
-    weight = (lambda r: r.hours) if objective == "hours" else (lambda r: r.cost_usd)
-    best = brute_force(catalog, goal, weight)
-    graph = export_graph(catalog)
-    if best is None:
-        with pytest.raises(InfeasibleError):
-            plan(catalog, "target", objective=objective)
-        return
-    p = plan(catalog, "target", objective=objective)
-    assert p.status == "optimal"
-    assert check_plan(graph, p.to_json()) == []
-    total = sum(weight(catalog.resources[s.resource]) for s in p.steps)
-    assert total == pytest.approx(best)
-    g = plan(catalog, "target", objective=objective, solver="greedy", explain=False)
-    assert check_plan(graph, g.to_json()) == []
-    assert sum(weight(catalog.resources[s.resource]) for s in g.steps) >= total - 1e-9
 
 
 # -- the full rule, under constraints, against brute force -------------------------------------
@@ -468,8 +362,19 @@ def test_the_plan_is_the_one_the_rule_picks_under_every_constraint(
         return
     p = plan(catalog, "target", explain=False, **options)
     assert p.status == "optimal"
-    assert check_plan(export_graph(catalog), p.to_json()) == []
+    graph = export_graph(catalog)
+    assert check_plan(graph, p.to_json()) == []
     assert sorted(s.resource for s in p.steps) == sorted(best)
+    # the greedy heuristic a simpler tool would use: valid when it finds a plan, never better
+    try:
+        g = plan(catalog, "target", explain=False, solver="greedy", **options)
+    except PlanningError:
+        return
+    assert check_plan(graph, g.to_json()) == []
+    weight = {"hours": "hours", "cost": "cost_usd", "balanced": "hours"}[options["objective"]]
+    if options["objective"] != "balanced":
+        total = sum(getattr(catalog.resources[s.resource], weight) for s in g.steps)
+        assert total >= sum(getattr(catalog.resources[r], weight) for r in best) - 1e-9
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
