@@ -646,6 +646,25 @@ class _Model:
         proven = status == hs.HighsModelStatus.kOptimal
         return ("optimal" if proven else "limit"), chosen_cols, info.mip_dual_bound
 
+    def feasible(self, seconds: float) -> tuple[str, list[int]]:
+        """Return whether any plan meets the model's rows now: (optimal | infeasible | ..., plan).
+
+        The LP relaxation goes first: when even it has no solution, no plan exists, and that
+        is most of the tie rule's checks; only the others run as a MIP.
+        """
+        hs, h = self.highspy, self.h
+        n = len(self.cols)
+        h.changeColsIntegrality(n, list(range(n)), [hs.HighsVarType.kContinuous] * n)
+        h.changeColsCost(n, list(range(n)), [0.0] * n)
+        h.setOptionValue("time_limit", max(seconds, 0.01))
+        h.run()
+        relaxed = h.getModelStatus()
+        h.changeColsIntegrality(n, list(range(n)), [hs.HighsVarType.kInteger] * n)
+        if relaxed == hs.HighsModelStatus.kInfeasible:
+            return "infeasible", []
+        status, found, _ = self.run([0.0] * n, None, seconds)
+        return status, found
+
     def add_row(self, columns: Sequence[int], coefs: Sequence[float], upper: float) -> None:
         """Add the row coefs . x <= upper."""
         self.h.addRow(-self.highspy.kHighsInf, upper, len(columns), list(columns), list(coefs))
@@ -713,13 +732,12 @@ def _first_by_id(
     the same number of steps, so once every column of `current` is fixed the rest are zero.
     """
     n = len(model.cols)
-    zero = [0.0] * n
     current = sorted(chosen)
     others = [i for i in range(n) if i not in set(current)]
     model.add_row(
         [*current, *others], [1.0] * len(current) + [-1.0] * len(others), len(current) - 1.0
     )
-    status, _, _ = model.run(zero, None, left())
+    status, _ = model.feasible(left())
     model.drop_last_row()
     if status == "infeasible":
         return current, ""  # the only best plan
@@ -740,7 +758,7 @@ def _first_by_id(
         run = [order[p] for p in range(pos, nxt) if order[p] not in fixed]
         while run:
             model.add_row(run, [-1.0] * len(run), -1.0)  # at least one of them
-            status, found, _ = model.run(zero, None, left())
+            status, found = model.feasible(left())
             model.drop_last_row()
             if status == "infeasible":
                 break
