@@ -20,7 +20,7 @@ from ._names import normalize
 from .catalog import Catalog
 from .errors import InfeasibleError, PlanningError
 from .models import Choice
-from .semantics import Frontier, closure, learn, unmet, unmet_choices
+from .semantics import Frontier, closure, lacking, learn, unmet, unmet_choices
 
 __all__ = ["Constraints", "PlanningProblem", "Selection", "make_problem", "replay", "solve"]
 
@@ -102,8 +102,7 @@ def replay(
     state = dict(start)
     errors: list[str] = []
     for pos, rid in enumerate(steps, start=1):
-        missing = [f"{s}:{lv}" for s, lv in unmet(catalog.effective(rid), state).items()]
-        missing += [f"one of {c.name}" for c in unmet_choices(catalog.choices(rid), state)]
+        missing = lacking(catalog, rid, state)
         if missing:
             errors.append(f"step {pos} '{rid}' needs {', '.join(missing)}")
         learn(state, catalog.resources[rid].teaches)
@@ -153,9 +152,7 @@ def make_problem(
     taken = set(takeable)
     for rid in c.include:
         if rid not in taken:
-            lacking = [f"{s}:{lv}" for s, lv in unmet(catalog.effective(rid), state).items()]
-            lacking += [f"one of {c.name}" for c in unmet_choices(catalog.choices(rid), state)]
-            text = ", ".join(lacking)
+            text = ", ".join(lacking(catalog, rid, state))
             raise InfeasibleError(
                 f"'{rid}' can never be taken: nothing allowed teaches {text}", setting="include"
             )

@@ -28,6 +28,7 @@ __all__ = [
     "closure",
     "effective_choices",
     "effective_requirements",
+    "lacking",
     "learn",
     "provides",
     "unmet",
@@ -84,6 +85,12 @@ def unmet(levels: Mapping[str, int], state: Mapping[str, int]) -> dict[str, int]
 def unmet_choices(choices: Iterable[Choice], state: Mapping[str, int]) -> list[Choice]:
     """Return the choices of which `state` meets no option."""
     return [c for c in choices if not c.met(state)]
+
+
+def lacking(catalog: Catalog, rid: str, state: Mapping[str, int]) -> list[str]:
+    """Return what a resource still needs from state, in words: 'sql:2', 'one of a BI tool'."""
+    out = [f"{s}:{lv}" for s, lv in unmet(catalog.effective(rid), state).items()]
+    return out + [f"one of {c.name}" for c in unmet_choices(catalog.choices(rid), state)]
 
 
 def learn(state: MutableMapping[str, int], teaches: Mapping[str, int]) -> None:
