@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from pathplanner.batch import Task, plan_many, plan_one
@@ -74,3 +75,96 @@ def test_cli_streams_json_lines(tmp_path: Path, mini_dir: Path) -> None:
         ["plan-many", "--no-builtin", "--graph", str(mini_dir), "--profiles", str(cohort)],
     )
     assert both.exit_code == 2 and "give exactly one of --to ROLE and --all-roles" in both.output
+
+
+# -- identical tasks, and the same bytes as before -----------------------------------------------
+
+
+def _named(profile: Any, name: str | None) -> Any:
+    import dataclasses
+
+    return dataclasses.replace(profile, name=name)
+
+
+def test_identical_tasks_are_solved_once(
+    tmp_path: Path, mini: Any, mini_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Learners with the same start and target share one solve (in every worker process)."""
+    import pathplanner.batch as batch
+
+    real_solve = batch._solve
+    log = tmp_path / "solved.log"
+
+    def counted(task: Task, *args: Any, **kwargs: Any) -> Any:
+        with log.open("a") as fh:  # the forked workers append here too
+            fh.write(f"{task.learner}\n")
+        return real_solve(task, *args, **kwargs)
+
+    analyst = build_profile(mini, from_role="analyst")
+    python2 = build_profile(mini, have={"python": 2})
+    work = [
+        Task("Sam", _named(analyst, "Sam"), "mle", 1),
+        Task("Ana", _named(analyst, "Ana"), "mle", 2),
+        Task("Kim", _named(python2, "Kim"), "mle", 3),
+        Task("Nameless", analyst, "mle", 4),
+        Task("Lee", _named(analyst, "Lee"), "analyst", 5),
+        Task("Ana", _named(analyst, "Ana"), "mle", 6),
+        Task("Bo", _named(python2, "Bo"), "mle", 7),
+    ]
+    assert len({batch.task_key(t) for t in work}) == 3
+    # what each task gets when solved on its own
+    alone = [plan_one(t, [str(mini_dir)], builtin=False) for t in work]
+    monkeypatch.setattr(batch, "_solve", counted)
+    for workers in (1, 2):
+        log.unlink(missing_ok=True)
+        lines = list(plan_many(work, [mini_dir], builtin=False, workers=workers))
+        assert lines == alone
+        assert sorted(log.read_text().split()) == ["Kim", "Lee", "Sam"]
+    assert [x["plan"].get("learner") for x in lines] == [
+        "Sam", "Ana", "Kim", None, "Lee", "Ana", "Bo"
+    ]  # fmt: skip
+    assert lines[3]["plan"]["state"]["learner"] is None
+    assert lines[6]["plan"]["state"]["learner"] == "Bo"
+
+
+def _as_before(catalog: Any, task: Task, summary: bool) -> dict[str, Any]:
+    """Return the line the engine before issue 15 wrote: one plan() per task, no sharing."""
+    from pathplanner.errors import PathPlannerError
+    from pathplanner.planner import plan
+
+    line: dict[str, Any] = {"learner": task.learner, "target": task.target}
+    if task.row is not None:
+        line["row"] = task.row
+    try:
+        p = plan(catalog, task.target, task.profile, explain=False)
+    except PathPlannerError as err:
+        return line | {"status": "error", "error": str(err)}
+    line.update(status=p.status, total_hours=p.total_hours, total_cost_usd=p.total_cost_usd,
+                steps=len(p.steps), weeks=p.weeks)  # fmt: skip
+    return line if summary else line | {"plan": p.to_dict()}
+
+
+def test_results_are_byte_identical_to_before(mini: Any, mini_dir: Path) -> None:
+    """A fixed batch with twins, names and a failure: the same bytes as one plan() per task,
+    in one process and in two workers (and the digest the engine of commit a3ace4a wrote)."""
+    import hashlib
+
+    from pathplanner._io import dumps_json_line
+
+    analyst = build_profile(mini, from_role="analyst")
+    work = [
+        Task("Sam", _named(analyst, "Sam"), "mle", 2),
+        Task("Ana", _named(analyst, "Ana"), "mle", 3),
+        Task("anon", analyst, "mle", 4),
+        Task("Kim", build_profile(mini, have={"python": 2, "linux": 1}), "mle", 5),
+        Task("Rob", build_profile(mini), "no-such-role", 6),
+        Task("Sam", _named(analyst, "Sam"), "mle", 7),
+        Task("Eve", _named(analyst, "Eve\x1b[2J"), "analyst", 8),
+    ]
+    for summary in (False, True):
+        before = "".join(dumps_json_line(_as_before(mini, t, summary)) + "\n" for t in work)
+        for workers in (1, 2):
+            got = plan_many(work, [mini_dir], builtin=False, workers=workers, summary=summary)
+            assert "".join(dumps_json_line(x) + "\n" for x in got) == before
+    digest = hashlib.sha256(before.encode("utf-8")).hexdigest()
+    assert digest == "0f5094be99f94aecad205e11cd624763ec46607ab6eea5397b6b9f5be8c885da"

@@ -278,7 +278,7 @@ def test_plan_many_survives_workers_that_die(
     import pathplanner.batch as batch
     from pathplanner.profile import build_profile
 
-    real_plan_one = batch.plan_one
+    real_solve = batch._solve
     once = tmp_path / "died-once"
 
     def deadly(task: Any, *args: Any, **kwargs: Any) -> Any:
@@ -287,12 +287,14 @@ def test_plan_many_survives_workers_that_die(
             os._exit(137)  # dies on the first try only
         if task.learner == "Doomed":
             os._exit(137)  # runs in the forked worker: the process vanishes without a word
-        return real_plan_one(task, *args, **kwargs)
+        return real_solve(task, *args, **kwargs)
 
-    monkeypatch.setattr(batch, "plan_one", deadly)
+    monkeypatch.setattr(batch, "_solve", deadly)
     names = ["Sam", "Doomed", "Ana", "Unlucky", "Kim", "Lee"]
-    tasks = [batch.Task(n, build_profile(mini, from_role="analyst"), "mle", i)
-             for i, n in enumerate(names)]  # fmt: skip
+    # a different start each: identical tasks would be solved once, by whoever comes first
+    starts = [{}, {"python": 1}, {"python": 2}, {"sql": 1}, {"sql": 2}, {"python": 1, "sql": 1}]
+    tasks = [batch.Task(n, build_profile(mini, have=h), "mle", i)
+             for i, (n, h) in enumerate(zip(names, starts, strict=True))]  # fmt: skip
 
     def hang(signum: int, frame: Any) -> None:
         raise TimeoutError("plan-many hangs on a dead worker")
