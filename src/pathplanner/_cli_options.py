@@ -160,6 +160,12 @@ _plan_many_options = _options(
     click.option("--all-roles", is_flag=True, help="Plan every learner to every role."),
     click.option("--workers", type=click.IntRange(min=1), default=None,
                  help="Worker processes (default: one per core)."),
+    click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+                 show_default=True,
+                 help="local: worker processes here; dask: a Dask cluster (needs the dask extra)."),
+    click.option("--scheduler", metavar="ADDRESS",
+                 help="With --engine dask: the scheduler of an existing cluster "
+                      "(tcp://host:8786); default: a local cluster of --workers processes."),
     click.option("--summary", is_flag=True, help="Totals only, not the whole plan, in each line."),
     _constraint_options,
     click.option("--output", "-o", type=_FILE, help="Write the JSON lines to FILE."),

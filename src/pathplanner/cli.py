@@ -442,8 +442,8 @@ def import_esco_cmd(esco_dir: Path, out_dir: Path, no_link: bool, force: bool, s
 @_graph_option
 @_plan_many_options
 def plan_many_cmd(graphs: tuple[Path, ...], profiles: Path, target: str | None, all_roles: bool,
-                  workers: int | None, summary: bool, output: Path | None, force: bool,
-                  **kw: Any) -> None:  # fmt: skip
+                  workers: int | None, engine: str, scheduler: str | None, summary: bool,
+                  output: Path | None, force: bool, **kw: Any) -> None:  # fmt: skip
     """Plan many learners at once, in parallel; one JSON line per plan, as plans finish.
 
     A plan that fails is reported in its own line ("status": "error") and the rest go on.
@@ -452,28 +452,43 @@ def plan_many_cmd(graphs: tuple[Path, ...], profiles: Path, target: str | None, 
     Examples:
       pathplanner plan-many --profiles cohort.csv --to ml-engineer > plans.jsonl
       pathplanner plan-many --profiles learners.yaml --all-roles --summary --workers 2 -o all.jsonl
+      pathplanner plan-many --profiles cohort.csv --to ml-engineer --engine dask \\
+          --scheduler tcp://scheduler:8786 --graph /shared/esco-graph -o plans.jsonl
     """
     from ._io import dumps_json_line, open_atomic
-    from .batch import plan_cohort
+    from .batch import LOST_MESSAGE, plan_cohort
 
     if bool(target) == all_roles:
         raise click.UsageError("give exactly one of --to ROLE and --all-roles")
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
+    if scheduler and workers:
+        raise click.UsageError(
+            "--workers sizes a local cluster; with --scheduler the cluster has its own"
+        )
     catalog = _catalog(graphs)  # validates and caches the graph before the workers start
     batch = plan_cohort(catalog, profiles, target, graphs=graphs, builtin=_builtin(graphs),
-                        constraints=_constraints(kw), workers=workers, summary=summary)  # fmt: skip
+                        constraints=_constraints(kw), workers=workers, summary=summary,
+                        engine=engine, scheduler=scheduler)  # fmt: skip
     for prob in batch.problems:
         click.echo(_safe(f"skipped: {profiles}: {prob}"), err=True)
+    retried = lost = 0
     with contextlib.ExitStack() as stack:
         # the file appears, complete, only when every line is written; Ctrl-C leaves nothing
         sink = stack.enter_context(open_atomic(output, force)) if output is not None else None
         with click.progressbar(length=len(batch.tasks), label="Planning", file=sys.stderr) as bar:
             for line in batch.lines:
+                retried += bool(line.get("retried"))
+                lost += line.get("error") == LOST_MESSAGE
                 text = dumps_json_line(line)
                 if sink is not None:
                     sink.write(text.encode("utf-8") + b"\n")
                 else:
                     click.echo(text)
                 bar.update(1)
+    if retried or lost:
+        click.echo(f"{retried} plan(s) made again after a worker died; {lost} lost twice "
+                   f"(status \"error\" in their lines)", err=True)  # fmt: skip
     if output is not None:
         click.echo(f"wrote {len(batch.tasks)} plan lines to {output}", err=True)
 

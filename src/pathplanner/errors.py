@@ -138,3 +138,8 @@ class InputError(PathPlannerError):
         self.path = path
         super().__init__(f"{path}: {detail}")
         self.detail = detail
+
+
+class EngineError(PathPlannerError):
+    """Raised when a batch engine cannot run: its optional package is not installed, or its
+    cluster cannot be reached."""
