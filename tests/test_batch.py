@@ -168,3 +168,27 @@ def test_results_are_byte_identical_to_before(mini: Any, mini_dir: Path) -> None
             assert "".join(dumps_json_line(x) + "\n" for x in got) == before
     digest = hashlib.sha256(before.encode("utf-8")).hexdigest()
     assert digest == "0f5094be99f94aecad205e11cd624763ec46607ab6eea5397b6b9f5be8c885da"
+
+
+def test_engine_options_are_checked(
+    tmp_path: Path, mini_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    cohort = tmp_path / "c.csv"
+    cohort.write_text("name,have\nSam,python:1\n")
+    base = ["plan-many", "--no-builtin", "--graph", str(mini_dir), "--profiles", str(cohort),
+            "--to", "mle"]  # fmt: skip
+    run = CliRunner().invoke
+    alone = run(cli, [*base, "--scheduler", "tcp://127.0.0.1:8786"])
+    assert alone.exit_code == 2 and "--scheduler needs --engine dask" in alone.output
+    both = run(cli, [*base, "--engine", "dask", "--scheduler", "tcp://h:1", "--workers", "2"])
+    assert both.exit_code == 2 and "with --scheduler the cluster has its own" in both.output
+    bad = run(cli, [*base, "--engine", "spark"])
+    assert bad.exit_code == 2 and "'spark' is not one of 'local', 'dask'" in bad.output
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if the extra were not installed
+    missing = run(cli, [*base, "--engine", "dask"])
+    assert missing.exit_code == 1
+    assert missing.output.splitlines()[-1] == (
+        "Error: the Dask engine needs the dask extra: pip install 'pathplanner[dask]'"
+    )

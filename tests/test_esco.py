@@ -307,3 +307,19 @@ def test_real_esco_export(tmp_path: Path) -> None:
     assert p.status == "optimal"
     assert any(not s.resource.startswith("self-study-") for s in p.steps)  # curated courses win
     assert "This product uses the ESCO classification of the European Commission." in p.attributions
+
+
+def test_graph_files_are_json_that_yaml_reads_alike() -> None:
+    """Characters YAML refuses (C1 controls) or reads as line breaks are escaped."""
+    import json
+
+    import yaml
+
+    from pathplanner.esco import _dump
+
+    hostile = "a\x85b\u2028c\u2029d\x9b31m\x1b[2J\x7f\ufeff \"q\" \\ é ✓ '"
+    text = _dump({"skills": [{"id": "x", "name": hostile, "levels": {1: {"means": "m"}}}]})
+    assert json.loads(text) == yaml.safe_load(text)
+    assert json.loads(text)["skills"][0]["name"] == hostile
+    assert "\x85" not in text and "\u2028" not in text and "é ✓" in text
+    assert _dump({"roles": []}) == '{"roles": []}\n'

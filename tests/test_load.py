@@ -245,3 +245,80 @@ def test_a_resource_lists_the_languages_it_uses(tmp_path: Path) -> None:
     assert len(lines) == 2
     assert "'none' (no code) cannot go with a language" in lines[0] + lines[1]
     assert "languages.0" in lines[0] + lines[1]
+
+
+def test_settled_files_are_trusted_by_their_stat(
+    tmp_path: Path, mini_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm load stats the files instead of reading them, once they have settled."""
+    import os
+
+    import pathplanner.load as load
+
+    monkeypatch.delenv("PATHPLANNER_NO_CACHE", raising=False)
+    monkeypatch.setenv("PATHPLANNER_CACHE_DIR", str(tmp_path / "cache"))
+    load_catalog([mini_dir], builtin=False)  # just written: not settled, no quick key
+    assert list((tmp_path / "cache").glob("files-*.key")) == []
+    for path in mini_dir.iterdir():
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    # mtime is old now but ctime (the utime call) is not: wait until both have settled
+    monkeypatch.setattr(load, "_SETTLE_SECONDS", 0.0)
+    load_catalog([mini_dir], builtin=False)
+    assert len(list((tmp_path / "cache").glob("files-*.key"))) == 1
+
+    real = load._fingerprint
+
+    def unread(*args: Any) -> Any:
+        raise AssertionError("the files were read again")
+
+    monkeypatch.setattr(load, "_fingerprint", unread)
+    assert load_catalog([mini_dir], builtin=False).resources["py-free"].hours == 10
+    # an edit, even with the old mtime put back, changes the file's ctime: read again
+    entries = mini_entries()
+    entries["resources"][0]["hours"] = 12  # the same size: only the content differs
+    write_graph(mini_dir, **entries)
+    for path in mini_dir.iterdir():
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    with pytest.raises(AssertionError, match="read again"):
+        load_catalog([mini_dir], builtin=False)
+    monkeypatch.setattr(load, "_fingerprint", real)
+    assert load_catalog([mini_dir], builtin=False).resources["py-free"].hours == 12
+    # a torn key file is ignored
+    for key in (tmp_path / "cache").glob("files-*.key"):
+        key.write_text("not a key")
+    assert load_catalog([mini_dir], builtin=False).resources["py-free"].hours == 12
+
+
+def test_graph_files_in_json_load_like_yaml(tmp_path: Path, mini: Any) -> None:
+    """JSON is YAML too: `import esco` writes it, and the loader reads it with json."""
+    from pathplanner.esco import _dump
+
+    entries = mini_entries()
+    root = tmp_path / "json"
+    root.mkdir()
+    for key, items in entries.items():
+        (root / f"{key}.yaml").write_text(_dump({key: items}), encoding="utf-8")
+    assert (root / "skills.yaml").read_text().startswith('{"skills": [\n{"id": "linux"')
+    again = load_catalog([root], builtin=False)
+    assert again.skills == mini.skills and again.resources == mini.resources
+    assert again.roles == mini.roles
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"skills": [], "skills": []}', "duplicate key 'skills'"),
+        ('{"resources": [{"id": "x", "hours": NaN}]}', "NaN is not a number"),
+        ('{"resources": [{"id": "x", "hours": -Infinity}]}', "-Infinity is not a number"),
+        ('{"skills": [\n{"id": "x",,}]}', "line 2"),  # not JSON: the YAML parser says where
+    ],
+)
+def test_json_graph_files_are_held_to_the_yaml_rules(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    root = tmp_path / "g"
+    root.mkdir()
+    (root / "bad.yaml").write_text(text)
+    with pytest.raises(GraphError) as err:
+        load_catalog([root], builtin=False)
+    assert "bad.yaml" in str(err.value) and message in str(err.value)

@@ -14,7 +14,7 @@ import collections
 import contextlib
 import importlib
 import os
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence, Sized
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,7 +96,7 @@ def plan_many_dask(
     *,
     scheduler: str | None = None,
     workers: int | None = None,
-    partition_size: int = PARTITION_SIZE,
+    partition_size: int | None = None,
     client: Any = None,
 ) -> Iterator[dict[str, Any]]:
     """Yield one line per task, in input order, planned on a Dask cluster.
@@ -104,6 +104,8 @@ def plan_many_dask(
     The cluster is `client`'s, or the one whose scheduler listens at `scheduler`
     ('tcp://host:8786'), or else a new local cluster of `workers` processes (default: one per
     core), closed at the end. Every worker must be able to read `graphs` at the same paths.
+    Partitions hold `partition_size` distinct tasks (default: PARTITION_SIZE, or fewer for a
+    short list, so that every worker gets about four).
     A partition whose worker dies is planned again task by task; a task lost twice gets an
     error line. The lines are those `pathplanner.batch.plan_many` writes.
     """
@@ -117,8 +119,12 @@ def plan_many_dask(
         owned = None
     try:
         client.register_plugin(GraphPlugin(dirs, builtin))
-        window = 2 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
-        yield from _stream(client, iter(tasks), common, summary, partition_size, window)
+        size = max(1, len(client.scheduler_info().get("workers", {})))
+        if partition_size is None:
+            partition_size = PARTITION_SIZE
+            if isinstance(tasks, Sized):  # a short list: about four partitions a worker
+                partition_size = max(1, min(PARTITION_SIZE, -(-len(tasks) // (4 * size))))
+        yield from _stream(client, iter(tasks), common, summary, partition_size, 2 * size)
     finally:
         if owned is not None:
             owned.close()
