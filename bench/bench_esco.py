@@ -43,6 +43,7 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/pp-bench"))
     ap.add_argument("--courses", type=int, default=20000)
     ap.add_argument("--many", type=int, default=600, help="tasks for the plan-many throughput run")
+    ap.add_argument("--every", type=int, default=1, help="time every Nth occupation only")
     a = ap.parse_args()
     shutil.rmtree(a.work, ignore_errors=True)
     a.work.mkdir(parents=True)
@@ -68,16 +69,20 @@ def main() -> None:
     load = [
         sys.executable,
         "-c",
-        "import time; t = time.perf_counter(); from pathplanner.load import load_catalog; "
-        f"load_catalog({graphs!r}); print(time.perf_counter() - t)",
+        "import time; t = time.perf_counter(); c = time.process_time(); "
+        "from pathplanner.load import load_catalog; "
+        f"load_catalog({graphs!r}); print(time.perf_counter() - t, time.process_time() - c)",
     ]
 
-    def inner(cmd: list[str]) -> float:
+    def inner(cmd: list[str]) -> tuple[float, float]:
         out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
-        return float(out.strip().splitlines()[-1])
+        wall, cpu = out.strip().splitlines()[-1].split()
+        return float(wall), float(cpu)
 
-    t_cold = inner(load)
-    t_warm = statistics.median(inner(load) for _ in range(5))
+    t_cold, c_cold = inner(load)
+    warm = [inner(load) for _ in range(5)]
+    t_warm = statistics.median(w for w, _ in warm)
+    c_warm = statistics.median(c for _, c in warm)
     t_warm_process = statistics.median(run(load, env) for _ in range(5))
 
     from pathplanner.batch import Task, plan_many
@@ -89,11 +94,13 @@ def main() -> None:
     catalog = load_catalog(graphs)
     profile = build_profile(catalog, from_role="data-analyst")
     occupations = [r for r in catalog.roles if r.startswith("esco-")]
+    timed = occupations[:: a.every]
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     t0 = time.perf_counter()
-    for rid in occupations:
-        t = time.perf_counter()
+    cpu: list[float] = []
+    for rid in timed:
+        t, c = time.perf_counter(), time.process_time()
         try:
             sel = solve(
                 make_problem(catalog, profile.skills, catalog.roles[rid].goal(), Constraints())
@@ -102,6 +109,7 @@ def main() -> None:
         except PlanningError:
             statuses["infeasible"] = statuses.get("infeasible", 0) + 1
         latencies.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
     t_all = time.perf_counter() - t0
 
     tasks = [Task("bench", profile, rid) for rid in occupations[: a.many]]
@@ -123,21 +131,27 @@ def main() -> None:
         f"| ESCO import (`pathplanner import esco`, whole CLI call) | {t_import:.1f} s | < 20 s |"
     )
     print(f"| synthetic catalogue generation ({a.courses} courses) | {t_synth:.1f} s | |")
-    print(f"| cold load: imports + parse + validate + cache write | {t_cold:.1f} s | |")
     print(
-        f"| warm load from cache: imports + load, in a new process (median of 5) | {t_warm:.2f} s | < 1 s |"
+        f"| cold load: imports + parse + validate + cache write | {t_cold:.1f} s "
+        f"(CPU {c_cold:.1f} s) | < 5 s |"
+    )
+    print(
+        f"| warm load from cache: imports + load, in a new process (median of 5) | {t_warm:.2f} s "
+        f"(CPU {c_warm:.2f} s) | < 0.5 s |"
     )
     print(
         f"| the same, whole process incl. interpreter start and exit | {t_warm_process:.2f} s | |"
     )
+    print(f"| plan latency over {len(timed)} occupations, p50 | {pct(latencies, 50):.0f} ms | |")
+    print(f"| plan latency, p95 | {pct(latencies, 95):.0f} ms | < 100 ms |")
+    print(f"| plan latency, max | {max(latencies):.0f} ms | < 300 ms |")
     print(
-        f"| plan latency over {len(occupations)} occupations, p50 | {pct(latencies, 50):.0f} ms | |"
+        f"| plan CPU time, p50 / p95 / max | {pct(cpu, 50):.0f} / {pct(cpu, 95):.0f} / "
+        f"{max(cpu):.0f} ms | |"
     )
-    print(f"| plan latency, p95 | {pct(latencies, 95):.0f} ms | < 200 ms |")
-    print(f"| plan latency, max | {max(latencies):.0f} ms | |")
-    print(f"| all occupations planned, one process | {t_all:.1f} s | < 120 s |")
+    print(f"| {len(timed)} occupations planned, one process | {t_all:.1f} s | |")
     print(f"| outcomes | {', '.join(f'{k}: {v}' for k, v in sorted(statuses.items()))} | |")
-    share = statuses.get("optimal", 0) / max(1, len(occupations))
+    share = statuses.get("optimal", 0) / max(1, len(timed))
     print(f"| share proven optimal within the time limit | {share:.1%} | |")
     for w, r in rates.items():
         print(f"| plan-many throughput, {w} worker(s), {len(tasks)} plans | {r:.1f} plans/s | |")

@@ -83,3 +83,59 @@ def test_cli_engine_dask_on_a_scheduler(client: Any, tmp_path: Path, mini_dir: P
     assert dask.exit_code == 0, dask.output
     assert (tmp_path / "d.jsonl").read_bytes() == (tmp_path / "l.jsonl").read_bytes()
     assert len((tmp_path / "d.jsonl").read_bytes().splitlines()) == 6
+
+
+class _Deadly:
+    """A worker plugin (test only): a worker dies on the task of learner "Doomed", as if the
+    out-of-memory killer took it."""
+
+    name = "pathplanner-test-deadly"
+
+    def setup(self, worker: Any = None) -> None:
+        import pathplanner.batch as batch
+
+        real = batch._solve
+
+        def deadly(task: Any, *args: Any, **kwargs: Any) -> Any:
+            if task.learner == "Doomed":
+                os._exit(137)
+            return real(task, *args, **kwargs)
+
+        batch._solve = deadly
+
+
+def test_a_partition_whose_worker_dies_is_planned_again_task_by_task(
+    mini: Any, mini_dir: Path
+) -> None:
+    import cloudpickle
+    import dask
+    from distributed import Client, LocalCluster, WorkerPlugin
+
+    import pathplanner.batch as batch
+    from pathplanner.cluster import plan_many_dask
+
+    plugin = type("Deadly", (_Deadly, WorkerPlugin), {})()
+    cloudpickle.register_pickle_by_value(__import__(__name__))  # the workers cannot import tests
+    names = ["Sam", "Doomed", "Ana", "Kim"]
+    starts = [{}, {"python": 1}, {"python": 2}, {"sql": 1}]
+    work = [Task(n, build_profile(mini, have=h), "mle", i)
+            for i, (n, h) in enumerate(zip(names, starts, strict=True))]  # fmt: skip
+    # one death is enough for the scheduler to give up on a task: two deaths in all here
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+        as cluster,
+        Client(cluster) as c,
+    ):
+        c.register_plugin(plugin)
+        got = plan_many_dask(work, [mini_dir], builtin=False, client=c, summary=True,
+                             partition_size=4)  # fmt: skip
+        lines = list(got)
+    assert [line["learner"] for line in lines] == names
+    by_name = {line["learner"]: line for line in lines}
+    assert by_name.pop("Doomed") == {
+        "learner": "Doomed", "target": "mle", "row": 1, "status": "error",
+        "error": batch.LOST_MESSAGE,
+    }  # fmt: skip
+    for line in by_name.values():  # the rest of its partition, planned again one by one
+        assert line["status"] == "optimal" and line["retried"] is True
