@@ -186,9 +186,50 @@ def test_engine_options_are_checked(
     assert both.exit_code == 2 and "with --scheduler the cluster has its own" in both.output
     bad = run(cli, [*base, "--engine", "spark"])
     assert bad.exit_code == 2 and "'spark' is not one of 'local', 'dask'" in bad.output
+    import pathplanner.cluster  # noqa: F401  (imported as it is, with or without dask)
+
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if the extra were not installed
     missing = run(cli, [*base, "--engine", "dask"])
     assert missing.exit_code == 1
     assert missing.output.splitlines()[-1] == (
         "Error: the Dask engine needs the dask extra: pip install 'pathplanner[dask]'"
     )
+
+
+def test_spawned_workers_give_the_same_lines(
+    mini: Any, mini_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where fork is unsafe (macOS, Windows) workers are spawned and load the graph themselves."""
+    import multiprocessing
+
+    import pathplanner.batch as batch
+
+    work = tasks(mini)
+    forked = list(plan_many(work, [mini_dir], builtin=False, workers=2, summary=True))
+    monkeypatch.setattr(batch, "_context", lambda: multiprocessing.get_context("spawn"))
+    spawned = list(plan_many(work, [mini_dir], builtin=False, workers=2, summary=True))
+    assert spawned == forked and len(spawned) == 3
+
+
+def test_cli_counts_lost_and_retried_plans(
+    tmp_path: Path, mini_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import pathplanner.batch as batch
+
+    real = batch._solve
+
+    def deadly(task: Task, *args: Any, **kwargs: Any) -> Any:
+        if task.learner == "Doomed":
+            os._exit(137)  # in the forked worker
+        return real(task, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "_solve", deadly)
+    cohort = tmp_path / "c.csv"
+    cohort.write_text("name,have\nSam,python:1\nDoomed,python:2\n")
+    args = ["plan-many", "--no-builtin", "--graph", str(mini_dir), "--profiles", str(cohort),
+            "--to", "mle", "--summary", "--workers", "2"]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "0 plan(s) made again after a worker died; 1 lost twice" in result.output

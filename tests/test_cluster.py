@@ -123,8 +123,9 @@ def test_a_partition_whose_worker_dies_is_planned_again_task_by_task(
     # one death is enough for the scheduler to give up on a task: two deaths in all here
     with (
         dask.config.set({"distributed.scheduler.allowed-failures": 0}),
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-        as cluster,
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
         Client(cluster) as c,
     ):
         c.register_plugin(plugin)

@@ -317,7 +317,7 @@ def test_graph_files_are_json_that_yaml_reads_alike() -> None:
 
     from pathplanner.esco import _dump
 
-    hostile = "a\x85b\u2028c\u2029d\x9b31m\x1b[2J\x7f\ufeff \"q\" \\ é ✓ '"
+    hostile = 'a\x85b\u2028c\u2029d\x9b31m\x1b[2J\x7f\ufeff "q" \\ é ✓ \''
     text = _dump({"skills": [{"id": "x", "name": hostile, "levels": {1: {"means": "m"}}}]})
     assert json.loads(text) == yaml.safe_load(text)
     assert json.loads(text)["skills"][0]["name"] == hostile

@@ -271,13 +271,11 @@ def _in_processes(
         if outcome is not LOST_MESSAGE:
             memo.put(key, outcome)
 
-    frozen = False
     try:
         if ctx.get_start_method() == "fork":
             # what the parent holds now (the catalogue above all) is never traversed by the
             # collector again, so the forked workers share those pages instead of copying them
             gc.freeze()
-            frozen = True
         slots = [_Slot(ctx, common) for _ in range(n)]
         more = True
         while True:
@@ -328,8 +326,6 @@ def _in_processes(
     finally:
         for slot in slots:
             slot.stop()
-        if frozen:
-            gc.unfreeze()
 
 
 def _in_this_process(
