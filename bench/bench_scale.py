@@ -70,7 +70,7 @@ def main() -> None:
         t = time.perf_counter()
         with (
             LocalCluster(
-                n_workers=a.dask, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=a.dask, threads_per_worker=1, processes=True, dashboard_address=":0"
             ) as cluster,
             Client(cluster) as client,
         ):

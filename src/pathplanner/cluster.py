@@ -82,7 +82,7 @@ def _client(scheduler: str | None, workers: int | None) -> tuple[Any, Any]:
         n_workers=workers or os.cpu_count() or 1,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: other clusters may run here
     )
     return distributed.Client(cluster), cluster
 
