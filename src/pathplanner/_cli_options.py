@@ -63,7 +63,8 @@ _format_option = click.option("--format", "fmt", type=click.Choice(["text", "jso
 _profile_options = _options(  # their destinations are the arguments of profile.build_profile
     click.option("--from", "from_role", metavar="ROLE", help="Start from this role's essential skills."),
     click.option("--have", multiple=True, metavar="SKILL:LEVEL,...",
-                 help="Skills you have, e.g. python:2,sql:1 (repeatable; a bare name means level 1)."),
+                 help="Skills you have, e.g. python:2,sql:1 (repeatable; a bare name means level 1). "
+                 "Levels: 1 foundation, 2 working, 3 advanced; not sure? run `pathplanner assess`."),
     click.option("--profile", "profile_file", type=_FILE,
                  help="A profile YAML (name, skills, done, hours_per_week, budget_usd)."),
     click.option("--done", "done", multiple=True, help="A resource already completed (repeatable)."),
@@ -105,7 +106,7 @@ def _plan_output_options(hours: str, start: str, fmt: str) -> Callable[[F], F]:
 
 
 _plan_options = _options(
-    click.option("--to", "target", required=True, metavar="ROLE", help="The role you want."),
+    click.option("--to", "target", metavar="ROLE", help="The role you want (or --to-posting)."),
     _constraint_options,
     _plan_output_options(
         hours="Study hours per week (default 8, or the profile's).",
@@ -163,6 +164,23 @@ _plan_many_options = _options(
     click.option("--summary", is_flag=True, help="Totals only, not the whole plan, in each line."),
     _constraint_options,
     click.option("--output", "-o", type=_FILE, help="Write the JSON lines to FILE."),
+    _force,
+)
+# -- assess (self-assessment, skills from text, job postings) --
+_posting_options = _options(
+    click.option("--to-posting", "to_posting", metavar="FILE",
+                 help="Plan to a job posting instead of a role: a .txt, .md, .docx or .pdf file (or - for stdin)."),
+    click.option("--confirm/--no-confirm", "confirm", default=None,
+                 help="Ask before planning to the posting's skills (default: ask on a terminal)."),
+)
+_assess_options = _options(
+    click.option("--to", "target", metavar="ROLE", help="The role to assess yourself against."),
+    click.option("--answers", type=_INPUT_FILE, help="Answers as YAML (no questions asked)."),
+    click.option("--from-text", "from_text", metavar="FILE",
+                 help="Propose skills from a CV or profile text: .txt, .md, .docx, .pdf, or - for stdin."),
+    click.option("--confirm/--no-confirm", "confirm", default=None,
+                 help="With --from-text: check each guess now (default: on a terminal)."),
+    click.option("--output", "-o", type=_FILE, help="Write the profile YAML to FILE."),
     _force,
 )
 # fmt: on

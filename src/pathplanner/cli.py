@@ -14,6 +14,7 @@ import click
 from . import __version__
 from ._cli_options import (
     _FILE,
+    _assess_options,
     _curriculum_options,
     _esco_options,
     _force,
@@ -21,6 +22,7 @@ from ._cli_options import (
     _graph_option,
     _plan_many_options,
     _plan_options,
+    _posting_options,
     _profile_options,
     _progress_options,
 )
@@ -271,21 +273,24 @@ def export(graphs: tuple[Path, ...], fmt: str, output: Path | None, force: bool)
 @cli.command()
 @_graph_option
 @_profile_options
-@click.option("--to", "target", required=True, metavar="ROLE", help="The role you want.")
+@click.option("--to", "target", metavar="ROLE", help="The role you want (or --to-posting).")
+@_posting_options
 @click.option("--include-optional", is_flag=True, help="Count optional requirements too.")
 @_format_option
-def gap(graphs: tuple[Path, ...], target: str, include_optional: bool, fmt: str, **kw: Any) -> None:
-    """Show what a role needs that you do not have yet.
+def gap(graphs: tuple[Path, ...], target: str | None, to_posting: str | None,
+        confirm: bool | None, include_optional: bool, fmt: str, **kw: Any) -> None:  # fmt: skip
+    """Show what a role (or a job posting) needs that you do not have yet.
 
     \b
     Examples:
       pathplanner gap --from data-scientist --to ml-engineer
       pathplanner gap --have python:2,sql:2 --to "Data Analyst" --format json
+      pathplanner gap --have python:2,sql:2 --to-posting job.txt
     """
     from .gap import compute_gap
     from .text import gap_text
 
-    catalog = _catalog(graphs)
+    catalog, target = _target(_catalog(graphs), target, to_posting, confirm)
     g = compute_gap(catalog, _profile(catalog, kw), target, include_optional)
     _emit(_json(g.to_dict()) if fmt == "json" else gap_text(g))
 
@@ -294,7 +299,9 @@ def gap(graphs: tuple[Path, ...], target: str, include_optional: bool, fmt: str,
 @_graph_option
 @_profile_options
 @_plan_options
-def plan(graphs: tuple[Path, ...], target: str, hours_per_week: float | None,
+@_posting_options
+def plan(graphs: tuple[Path, ...], target: str | None, to_posting: str | None,
+         confirm: bool | None, hours_per_week: float | None,
          start: dt.datetime | None, fmt: str | None, output: Path | None, force: bool,
          template: Path | None, templates_dir: Path | None, explain: bool | None,
          **kw: Any) -> None:  # fmt: skip
@@ -307,6 +314,7 @@ def plan(graphs: tuple[Path, ...], target: str, hours_per_week: float | None,
       pathplanner plan --profile me.yaml --to mlops-engineer --optimize cost --budget-usd 300
       pathplanner plan --from ds --to mle --hours-per-week 8 --start 2027-01-04 --format json -o plan.json
       pathplanner plan --from ds --to mle --start 2027-01-04 -o plan.md      (also .html .csv .ics .dot)
+      pathplanner plan --profile me.yaml --to-posting job.txt
     """
     from .planner import plan as make_plan
     from .progress import guard_overwrite
@@ -315,7 +323,7 @@ def plan(graphs: tuple[Path, ...], target: str, hours_per_week: float | None,
     fmt = output_format(fmt, output)
     if output is not None and force:
         guard_overwrite(output)  # a fresh plan must not wipe recorded ticks
-    catalog = _catalog(graphs)
+    catalog, target = _target(_catalog(graphs), target, to_posting, confirm)
     profile = _profile(catalog, kw)
     explain = explains(fmt) if explain is None else explain
     p = make_plan(catalog, target, profile, hours_per_week=hours_per_week, start=_date(start),
@@ -476,6 +484,144 @@ def plan_many_cmd(graphs: tuple[Path, ...], profiles: Path, target: str | None, 
                 bar.update(1)
     if output is not None:
         click.echo(f"wrote {len(batch.tasks)} plan lines to {output}", err=True)
+
+
+# -- self-assessment, skills from text, job postings -------------------------------------------
+
+
+def _interactive(confirm: bool | None) -> bool:
+    """Return whether to ask: --confirm/--no-confirm, else whether stdin is a terminal."""
+    return sys.stdin.isatty() if confirm is None else confirm
+
+
+def _target(catalog: Any, target: str | None, to_posting: str | None,
+            confirm: bool | None) -> tuple[Any, str]:  # fmt: skip
+    """Return the catalogue and target id: a role as given, or the role a posting gives."""
+    if (target is None) == (to_posting is None):
+        raise click.UsageError("give exactly one of --to ROLE and --to-posting FILE")
+    if to_posting is None:
+        return catalog, str(target)
+    from .extract import posting_text, read_document, role_from_posting, with_role
+
+    posting = role_from_posting(catalog, read_document(to_posting), to_posting)
+    click.echo(_safe(posting_text(catalog, posting)), err=True)
+    if _interactive(confirm) and not click.confirm("Plan to these skills?", default=True, err=True):
+        raise click.ClickException("stopped: edit the posting, or plan with --to ROLE")
+    return with_role(catalog, posting.role, to_posting), posting.role.id
+
+
+def _ask(catalog: Any, role: str) -> dict[str, Any]:
+    """Ask the self-assessment's questions on the terminal; return the answers."""
+    from .assess import EVIDENCE_KINDS, questions
+    from .models import CODE_LANGUAGES
+
+    answers: dict[str, Any] = {"skills": {}}
+    number = 0
+    while qs := questions(catalog, role, answers):
+        q = qs[0]
+        number += 1
+        if q.kind == "skill":
+            click.echo(_safe(f"\n{number}. {q.prompt}  ({q.why})"))
+            for o in q.options:
+                click.echo(_safe(f"   {o.level}  {o.means}"))
+            levels = [o.level for o in q.options]
+            level = click.prompt("   Your answer", type=click.Choice([str(lv) for lv in levels]),
+                                 show_choices=False)  # fmt: skip
+            entry: dict[str, Any] = {"level": int(level)}
+            if int(level) > 0:
+                entry["evidence"] = click.prompt(
+                    "   How do you know it?", type=click.Choice(list(EVIDENCE_KINDS)),
+                    default="self-rated")  # fmt: skip
+            answers["skills"][q.skill] = entry
+        elif q.kind == "experience":
+            years = click.prompt(f"\n{number}. {q.prompt}", type=click.FloatRange(0, 60),
+                                 default=0.0, show_default=True)  # fmt: skip
+            answers.setdefault("experience", {})[q.family] = years
+        elif q.kind == "languages":
+            known = [c for c in CODE_LANGUAGES if c != "none"]
+
+            def langs(text: str, known: list[str] = known) -> list[str]:
+                got = [w.strip().lower() for w in text.replace(";", ",").split(",") if w.strip()]
+                got = [] if got == ["none"] else got
+                bad = [w for w in got if w not in known]
+                if bad:
+                    raise click.BadParameter(
+                        f"unknown: {', '.join(bad)} (one of: {', '.join(known)})"
+                    )
+                return got
+
+            answers["languages"] = click.prompt(f"\n{number}. {q.prompt}", default="none",
+                                                value_proc=langs)  # fmt: skip
+        else:
+            from ._cli_options import _Number
+
+            answers[q.kind] = click.prompt(f"\n{number}. {q.prompt}", type=_Number(q.kind))
+    return answers
+
+
+@cli.command()
+@_graph_option
+@_assess_options
+def assess(graphs: tuple[Path, ...], target: str | None, answers: Path | None,
+           from_text: str | None, confirm: bool | None, output: Path | None,
+           force: bool) -> None:  # fmt: skip
+    """Find out where you stand: a guided self-assessment, or skills proposed from your CV.
+
+    Levels: 1 = foundation, 2 = working, 3 = advanced (each skill's own words are shown).
+    With --to it asks, skill by skill, which of the level descriptions you can do (fewer
+    than 40 questions; it skips what earlier answers settle), then years of practice, hours
+    a week, budget and languages, and writes a profile for `plan --profile`. --answers
+    FILE takes the answers from a YAML file instead. --from-text reads a CV and proposes
+    skills with the line and words each was found on; the profile it writes says
+    `confirmed: false` until you have checked it. Nothing is written until the end: Ctrl-C
+    leaves no file.
+
+    \b
+    Examples:
+      pathplanner assess --to ml-engineer -o me.yaml
+      pathplanner assess --to data-analyst --answers answers.yaml -o me.yaml
+      pathplanner assess --from-text cv.txt -o me.yaml
+      pathplanner assess --from-text cv.pdf --confirm -o me.yaml
+      pathplanner plan --profile me.yaml --to ml-engineer
+    """
+    catalog = _catalog(graphs)
+    if from_text is not None:
+        if target is not None or answers is not None:
+            raise click.UsageError("--from-text goes alone: assess --to ROLE afterwards")
+        from .extract import proposal_text, proposal_yaml, read_document, skills_from_text
+
+        proposal = skills_from_text(catalog, read_document(from_text), from_text)
+        click.echo(_safe(proposal_text(proposal)), err=True)
+        ok = _interactive(confirm) and from_text != "-"
+        if ok:
+            proposal = _confirm_levels(catalog, proposal)
+        _emit(proposal_yaml(catalog, proposal, confirmed=ok), output, force)
+        return
+    if target is None:
+        raise click.UsageError("give --to ROLE (the role to assess against) or --from-text FILE")
+    from .assess import read_answers, score
+
+    if answers is not None:
+        data, lines = read_answers(answers)
+        result = score(catalog, target, data, str(answers), lines)
+    else:
+        result = score(catalog, target, _ask(catalog, target), "your answers")
+    _emit(result.profile_yaml(catalog), output, force)
+
+
+def _confirm_levels(catalog: Any, proposal: Any) -> Any:
+    """Ask for each proposed skill's level (the guess is the default; 0 drops it)."""
+    from dataclasses import replace
+
+    kept = []
+    for f in proposal.found:
+        top = catalog.skills[f.skill].max_level
+        level = click.prompt(
+            _safe(f"{f.name} (line {f.line}: '{f.phrase}', {f.reason}): level 0-{top}"),
+            type=click.IntRange(0, top), default=f.level, err=True)  # fmt: skip
+        if level > 0:
+            kept.append(replace(f, level=level, reason=f"{f.reason}; you said {level}"))
+    return replace(proposal, found=tuple(kept))
 
 
 # -- across roles -------------------------------------------------------------------------------

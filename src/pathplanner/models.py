@@ -382,6 +382,8 @@ class _Given(_Frozen):
         return data
 
 
+EvidenceKind = Literal["course", "work", "project", "certificate", "self-rated"]
+"""How a learner knows a skill's level: a course, work, a project, a certificate, or own say."""
 YearsOfPractice = Annotated[float, Field(ge=0, le=60, allow_inf_nan=False)]
 
 
@@ -396,6 +398,12 @@ class ProfileFile(_Given):
     hours_per_week: HoursPerWeek | None = None
     budget_usd: BudgetUsd | None = None
     experience: dict[Id, YearsOfPractice] = Field(default_factory=dict)
+    # how each skill's level is known (pathplanner assess writes it; planning does not use it)
+    evidence: dict[str, EvidenceKind] = Field(default_factory=dict)
+    # the programming languages the learner writes code in
+    languages: list[CodeLanguage] = Field(default_factory=list)
+    # false: the levels are guesses from a text (assess --from-text), not yet checked
+    confirmed: bool = True
 
 
 class CohortRow(_Given):
@@ -414,3 +422,30 @@ class CohortRow(_Given):
     def levels(self) -> tuple[str, dict[str, int]]:
         """Return the field the learner's levels come from (`have`, else `skills`) and them."""
         return ("have", self.have) if self.have else ("skills", self.skills)
+
+
+class SkillAnswer(_Given):
+    """One answer of the self-assessment: a level (0 = none) and how it is known."""
+
+    level: StartLevel
+    evidence: EvidenceKind = "self-rated"
+
+
+def _answer(value: Any) -> Any:
+    """Return a skill's answer as a mapping: a bare level is {level: it}."""
+    return value if isinstance(value, dict) else {"level": value}
+
+
+class AnswersFile(_Given):
+    """Answers to the self-assessment (pathplanner assess --answers): a skill's answer is a
+    level 0-3 or {level, evidence}; years per role family; pace, budget, languages."""
+
+    name: Text | None = None
+    to: Text | None = None
+    skills: dict[str, Annotated[SkillAnswer, BeforeValidator(_answer)]] = Field(
+        default_factory=dict
+    )
+    experience: dict[Id, YearsOfPractice] = Field(default_factory=dict)
+    hours_per_week: HoursPerWeek | None = None
+    budget_usd: BudgetUsd | None = None
+    languages: list[CodeLanguage] = Field(default_factory=list)
