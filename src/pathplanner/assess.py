@@ -425,9 +425,9 @@ def _profile_yaml(catalog: Catalog, a: Assessment) -> str:
         return str(text).removesuffix("\n...\n").strip()
 
     out = [
-        f"# Self-assessment toward {a.role_name} (pathplanner assess --to {a.role}).",
+        f"# Self-assessment toward {a.role_name} ({a.role}).",
         "# Levels: 1 = foundation, 2 = working, 3 = advanced; a skill not listed = none.",
-        f"# Plan from it: pathplanner plan --profile THIS-FILE --to {a.role}",
+        f"# Plan from it as a profile file, to {a.role} or any other role.",
     ]
     if p.name:
         out.append(f"name: {scalar(p.name)}")

@@ -880,7 +880,7 @@ def proposal_yaml(catalog: Catalog, proposal: Proposal, confirmed: bool = False)
     until the user has checked the guesses and removed that line (or set it to true).
     """
     out = [
-        f"# Skills proposed from {_comment(proposal.source)} by pathplanner assess --from-text.",
+        f"# Skills proposed from {_comment(proposal.source)} by pathplanner assess.",
         "# Levels: 1 = foundation, 2 = working, 3 = advanced; 0 or no line = none.",
     ]
     if not confirmed:
