@@ -300,8 +300,7 @@ def gap(graphs: tuple[Path, ...], target: str | None, to_posting: str | None,
 @_profile_options
 @_plan_options
 @_posting_options
-def plan(graphs: tuple[Path, ...], target: str | None, to_posting: str | None,
-         confirm: bool | None, hours_per_week: float | None,
+def plan(graphs: tuple[Path, ...], target: str | None, hours_per_week: float | None,
          start: dt.datetime | None, fmt: str | None, output: Path | None, force: bool,
          template: Path | None, templates_dir: Path | None, explain: bool | None,
          **kw: Any) -> None:  # fmt: skip
@@ -323,7 +322,7 @@ def plan(graphs: tuple[Path, ...], target: str | None, to_posting: str | None,
     fmt = output_format(fmt, output)
     if output is not None and force:
         guard_overwrite(output)  # a fresh plan must not wipe recorded ticks
-    catalog, target = _target(_catalog(graphs), target, to_posting, confirm)
+    catalog, target = _target(_catalog(graphs), target, kw.pop("to_posting"), kw.pop("confirm"))
     profile = _profile(catalog, kw)
     explain = explains(fmt) if explain is None else explain
     p = make_plan(catalog, target, profile, hours_per_week=hours_per_week, start=_date(start),
@@ -489,74 +488,10 @@ def plan_many_cmd(graphs: tuple[Path, ...], profiles: Path, target: str | None, 
 # -- self-assessment, skills from text, job postings -------------------------------------------
 
 
-def _interactive(confirm: bool | None) -> bool:
-    """Return whether to ask: --confirm/--no-confirm, else whether stdin is a terminal."""
-    return sys.stdin.isatty() if confirm is None else confirm
+def _target(catalog: Any, target: str | None, posting: str | None, confirm: bool | None) -> Any:
+    from ._cli_assess import posting_target
 
-
-def _target(catalog: Any, target: str | None, to_posting: str | None,
-            confirm: bool | None) -> tuple[Any, str]:  # fmt: skip
-    """Return the catalogue and target id: a role as given, or the role a posting gives."""
-    if (target is None) == (to_posting is None):
-        raise click.UsageError("give exactly one of --to ROLE and --to-posting FILE")
-    if to_posting is None:
-        return catalog, str(target)
-    from .extract import posting_text, read_document, role_from_posting, with_role
-
-    posting = role_from_posting(catalog, read_document(to_posting), to_posting)
-    click.echo(_safe(posting_text(catalog, posting)), err=True)
-    if _interactive(confirm) and not click.confirm("Plan to these skills?", default=True, err=True):
-        raise click.ClickException("stopped: edit the posting, or plan with --to ROLE")
-    return with_role(catalog, posting.role, to_posting), posting.role.id
-
-
-def _ask(catalog: Any, role: str) -> dict[str, Any]:
-    """Ask the self-assessment's questions on the terminal; return the answers."""
-    from .assess import EVIDENCE_KINDS, questions
-    from .models import CODE_LANGUAGES
-
-    answers: dict[str, Any] = {"skills": {}}
-    number = 0
-    while qs := questions(catalog, role, answers):
-        q = qs[0]
-        number += 1
-        if q.kind == "skill":
-            click.echo(_safe(f"\n{number}. {q.prompt}  ({q.why})"))
-            for o in q.options:
-                click.echo(_safe(f"   {o.level}  {o.means}"))
-            levels = [o.level for o in q.options]
-            level = click.prompt("   Your answer", type=click.Choice([str(lv) for lv in levels]),
-                                 show_choices=False)  # fmt: skip
-            entry: dict[str, Any] = {"level": int(level)}
-            if int(level) > 0:
-                entry["evidence"] = click.prompt(
-                    "   How do you know it?", type=click.Choice(list(EVIDENCE_KINDS)),
-                    default="self-rated")  # fmt: skip
-            answers["skills"][q.skill] = entry
-        elif q.kind == "experience":
-            years = click.prompt(f"\n{number}. {q.prompt}", type=click.FloatRange(0, 60),
-                                 default=0.0, show_default=True)  # fmt: skip
-            answers.setdefault("experience", {})[q.family] = years
-        elif q.kind == "languages":
-            known = [c for c in CODE_LANGUAGES if c != "none"]
-
-            def langs(text: str, known: list[str] = known) -> list[str]:
-                got = [w.strip().lower() for w in text.replace(";", ",").split(",") if w.strip()]
-                got = [] if got == ["none"] else got
-                bad = [w for w in got if w not in known]
-                if bad:
-                    raise click.BadParameter(
-                        f"unknown: {', '.join(bad)} (one of: {', '.join(known)})"
-                    )
-                return got
-
-            answers["languages"] = click.prompt(f"\n{number}. {q.prompt}", default="none",
-                                                value_proc=langs)  # fmt: skip
-        else:
-            from ._cli_options import _Number
-
-            answers[q.kind] = click.prompt(f"\n{number}. {q.prompt}", type=_Number(q.kind))
-    return answers
+    return posting_target(catalog, target, posting, confirm)
 
 
 @cli.command()
@@ -567,61 +502,20 @@ def assess(graphs: tuple[Path, ...], target: str | None, answers: Path | None,
            force: bool) -> None:  # fmt: skip
     """Find out where you stand: a guided self-assessment, or skills proposed from your CV.
 
-    Levels: 1 = foundation, 2 = working, 3 = advanced (each skill's own words are shown).
-    With --to it asks, skill by skill, which of the level descriptions you can do (fewer
-    than 40 questions; it skips what earlier answers settle), then years of practice, hours
-    a week, budget and languages, and writes a profile for `plan --profile`. --answers
-    FILE takes the answers from a YAML file instead. --from-text reads a CV and proposes
-    skills with the line and words each was found on; the profile it writes says
-    `confirmed: false` until you have checked it. Nothing is written until the end: Ctrl-C
-    leaves no file.
+    Levels: 1 = foundation, 2 = working, 3 = advanced. --to asks which of each skill's level
+    descriptions you can do (under 40 questions), then years, hours a week, budget, languages
+    (--answers FILE: from YAML); --from-text proposes skills from a CV, `confirmed: false`.
 
     \b
     Examples:
       pathplanner assess --to ml-engineer -o me.yaml
       pathplanner assess --to data-analyst --answers answers.yaml -o me.yaml
-      pathplanner assess --from-text cv.txt -o me.yaml
       pathplanner assess --from-text cv.pdf --confirm -o me.yaml
       pathplanner plan --profile me.yaml --to ml-engineer
     """
-    catalog = _catalog(graphs)
-    if from_text is not None:
-        if target is not None or answers is not None:
-            raise click.UsageError("--from-text goes alone: assess --to ROLE afterwards")
-        from .extract import proposal_text, proposal_yaml, read_document, skills_from_text
+    from ._cli_assess import assess_profile
 
-        proposal = skills_from_text(catalog, read_document(from_text), from_text)
-        click.echo(_safe(proposal_text(proposal)), err=True)
-        ok = _interactive(confirm) and from_text != "-"
-        if ok:
-            proposal = _confirm_levels(catalog, proposal)
-        _emit(proposal_yaml(catalog, proposal, confirmed=ok), output, force)
-        return
-    if target is None:
-        raise click.UsageError("give --to ROLE (the role to assess against) or --from-text FILE")
-    from .assess import read_answers, score
-
-    if answers is not None:
-        data, lines = read_answers(answers)
-        result = score(catalog, target, data, str(answers), lines)
-    else:
-        result = score(catalog, target, _ask(catalog, target), "your answers")
-    _emit(result.profile_yaml(catalog), output, force)
-
-
-def _confirm_levels(catalog: Any, proposal: Any) -> Any:
-    """Ask for each proposed skill's level (the guess is the default; 0 drops it)."""
-    from dataclasses import replace
-
-    kept = []
-    for f in proposal.found:
-        top = catalog.skills[f.skill].max_level
-        level = click.prompt(
-            _safe(f"{f.name} (line {f.line}: '{f.phrase}', {f.reason}): level 0-{top}"),
-            type=click.IntRange(0, top), default=f.level, err=True)  # fmt: skip
-        if level > 0:
-            kept.append(replace(f, level=level, reason=f"{f.reason}; you said {level}"))
-    return replace(proposal, found=tuple(kept))
+    _emit(assess_profile(_catalog(graphs), target, answers, from_text, confirm), output, force)
 
 
 # -- across roles -------------------------------------------------------------------------------
