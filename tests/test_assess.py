@@ -228,3 +228,19 @@ def test_cli_answers_file(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "give --to ROLE" in r.output
     r = CliRunner().invoke(cli, ["assess", "--to", "dat-analyst", "--answers", str(a)])
     assert r.exit_code == 1 and "did you mean 'data-analyst'" in r.output
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\x00\x01binary", b"skills: &a {python: 1}\nmore: *a\n", b"skills:\n  python: 1e999\n",
+     b"hours_per_week: 10000000000000000000000\n", b"name: \"\\e[31mSam\"\nskills: {}\n"],
+)  # fmt: skip
+def test_hostile_answers_files(tmp_path: Path, content: bytes) -> None:
+    f = tmp_path / "a.yaml"
+    f.write_bytes(content)
+    r = CliRunner().invoke(cli, ["assess", "--to", "data-analyst", "--answers", str(f)])
+    assert "Traceback" not in r.output and "\x1b" not in r.output
+    if r.exit_code == 0:  # only the escaped name is acceptable; it is written quoted
+        assert yaml.safe_load(r.output)["name"] == "\x1b[31mSam" or "Sam" in r.output
+    else:
+        assert r.exit_code == 1 and r.output.startswith("Error: ") and r.output.count("\n") <= 3

@@ -334,3 +334,44 @@ def test_cli_plan_and_gap_to_posting(tmp_path: Path) -> None:
         f"Error: {none}: no skill the graph knows was found in the posting; "
         "nearest roles by title: Data Analyst"
     )
+
+
+def test_taxonomy_labels_fill_in_but_never_override(tmp_path: Path) -> None:
+    from conftest import resource, role, skill, write_graph
+
+    esco = [
+        skill("esco-haskell", "esco-ict", 1, aliases=["Haskell programming"]),
+        skill("esco-source", "esco-ict", 1, aliases=["Source engine"]),
+        skill("esco-sql-dbms", "esco-ict", 1, aliases=["SQL"]),
+        skill("esco-scale", "esco-ict", 1, aliases=["scale"]),
+    ]
+    esco[0]["name"], esco[1]["name"], esco[3]["name"] = "Haskell", "Source", "scaling things"
+    d = write_graph(
+        tmp_path / "esco",
+        skills=esco,
+        resources=[resource(f"learn-{s['id']}", {s["id"]: 1}) for s in esco],
+        roles=[role("esco-data-scientist", {"esco-haskell": 1}, name="data scientist")],
+    )
+    cat = load_catalog([d])
+    text = "Skills: Python, Haskell and SQL.\nOpen sources at scale. Source: my blog.\n"
+    got = skills_from_text(cat, text).levels
+    # ESCO names count ("Haskell" in a list of skills) but the curated SQL keeps its word,
+    # and one-word everyday labels ("sources", "scale") do not count
+    assert got == {"esco-haskell": 1, "python": 1, "sql": 1}
+    assert found(cat, "Haskell programming for fun") == {"esco-haskell": 1}
+
+
+def test_progress_of_a_posting_plan(tmp_path: Path) -> None:
+    job = tmp_path / "job.txt"
+    job.write_text(POSTING)
+    md = tmp_path / "plan.md"
+    r = CliRunner().invoke(cli, ["plan", "--have", "python:2,sql:3", "--to-posting", str(job),
+                                 "--no-confirm", "-o", str(md)])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    md.write_text(md.read_text().replace("- [ ]", "- [x]", 1))
+    r = CliRunner().invoke(cli, ["progress", "--from-markdown", str(md)])
+    assert r.exit_code == 1 and "--to-posting" in r.output
+    r = CliRunner().invoke(cli, ["progress", "--from-markdown", str(md), "--to-posting", str(job),
+                                 "--no-confirm"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "Senior Data Engineer" in r.output

@@ -20,14 +20,18 @@ def interactive(confirm: bool | None) -> bool:
 
 
 def posting_target(
-    catalog: Catalog, target: str | None, to_posting: str | None, confirm: bool | None
-) -> tuple[Catalog, str]:
-    """Return the catalogue and target id: a role as given, or the role a posting gives
-    (shown on stderr, and confirmed on a terminal)."""
-    if (target is None) == (to_posting is None):
+    catalog: Catalog,
+    target: str | None,
+    to_posting: str | None,
+    confirm: bool | None,
+    required: bool = True,
+) -> tuple[Catalog, Any]:
+    """Return the catalogue and target: a role as given, or the role a posting gives (shown
+    on stderr, and confirmed on a terminal). Unless `required`, both may be missing."""
+    if (target is None) == (to_posting is None) and (required or to_posting is not None):
         raise click.UsageError("give exactly one of --to ROLE and --to-posting FILE")
     if to_posting is None:
-        return catalog, str(target)
+        return catalog, target
     from .extract import posting_text, read_document, role_from_posting, with_role
 
     posting = role_from_posting(catalog, read_document(to_posting), to_posting)

@@ -36,7 +36,7 @@ FLAGS = {
     "have": "--have", "hourly_rate": "--hourly-rate", "hours_per_week": "--hours-per-week",
     "include": "--include", "kind": "--kind", "max_hours": "--max-hours",
     "start": "--start", "target": "--to", "time_limit": "--time-limit",
-    "with_certs": "--with-cert",
+    "with_certs": "--with-cert", "to_posting": "--to-posting",
 }  # fmt: skip
 
 
@@ -277,8 +277,7 @@ def export(graphs: tuple[Path, ...], fmt: str, output: Path | None, force: bool)
 @_posting_options
 @click.option("--include-optional", is_flag=True, help="Count optional requirements too.")
 @_format_option
-def gap(graphs: tuple[Path, ...], target: str | None, to_posting: str | None,
-        confirm: bool | None, include_optional: bool, fmt: str, **kw: Any) -> None:  # fmt: skip
+def gap(graphs: tuple[Path, ...], target: str | None, include_optional: bool, fmt: str, **kw: Any) -> None:  # fmt: skip
     """Show what a role (or a job posting) needs that you do not have yet.
 
     \b
@@ -290,7 +289,7 @@ def gap(graphs: tuple[Path, ...], target: str | None, to_posting: str | None,
     from .gap import compute_gap
     from .text import gap_text
 
-    catalog, target = _target(_catalog(graphs), target, to_posting, confirm)
+    catalog, target = _target(_catalog(graphs), target, kw)
     g = compute_gap(catalog, _profile(catalog, kw), target, include_optional)
     _emit(_json(g.to_dict()) if fmt == "json" else gap_text(g))
 
@@ -322,7 +321,7 @@ def plan(graphs: tuple[Path, ...], target: str | None, hours_per_week: float | N
     fmt = output_format(fmt, output)
     if output is not None and force:
         guard_overwrite(output)  # a fresh plan must not wipe recorded ticks
-    catalog, target = _target(_catalog(graphs), target, kw.pop("to_posting"), kw.pop("confirm"))
+    catalog, target = _target(_catalog(graphs), target, kw)
     profile = _profile(catalog, kw)
     explain = explains(fmt) if explain is None else explain
     p = make_plan(catalog, target, profile, hours_per_week=hours_per_week, start=_date(start),
@@ -334,6 +333,7 @@ def plan(graphs: tuple[Path, ...], target: str | None, hours_per_week: float | N
 @_graph_option
 @_profile_options
 @_progress_options
+@_posting_options
 def progress(graphs: tuple[Path, ...], markdown: Path | None, target: str | None,
              hours_per_week: float | None, start: dt.datetime | None, fmt: str | None,
              output: Path | None, force: bool, **kw: Any) -> None:  # fmt: skip
@@ -356,7 +356,7 @@ def progress(graphs: tuple[Path, ...], markdown: Path | None, target: str | None
     fmt = output_format(fmt, output)
     if output is not None and force:
         guard_overwrite(output, source=markdown)
-    catalog = _catalog(graphs)
+    catalog, target = _target(_catalog(graphs), target, kw, required=False)
     who = {k: kw.pop(k) for k in _WHO}
     source = click.get_current_context().get_parameter_source
     given = {k: v for k, v in kw.items() if source(k) is not click.core.ParameterSource.DEFAULT}
@@ -488,10 +488,10 @@ def plan_many_cmd(graphs: tuple[Path, ...], profiles: Path, target: str | None, 
 # -- self-assessment, skills from text, job postings -------------------------------------------
 
 
-def _target(catalog: Any, target: str | None, posting: str | None, confirm: bool | None) -> Any:
+def _target(catalog: Any, target: str | None, kw: dict[str, Any], required: bool = True) -> Any:
     from ._cli_assess import posting_target
 
-    return posting_target(catalog, target, posting, confirm)
+    return posting_target(catalog, target, kw.pop("to_posting"), kw.pop("confirm"), required)
 
 
 @cli.command()

@@ -55,6 +55,9 @@ __all__ = [
     "with_role",
 ]
 
+POSTING_ROLE_ID = "job-posting"
+"""The id of the ad-hoc role a job posting gives."""
+
 Evidence = Literal["course", "work", "project", "certificate", "self-rated"]
 EVIDENCE_KINDS: tuple[str, ...] = Evidence.__args__  # type: ignore[attr-defined]
 
@@ -98,6 +101,7 @@ _CONTEXT_AFTER = frozenset(
 )  # fmt: skip
 _CONTEXT_BEFORE = frozenset({"in", "using", "with", "use", "used", "via", "of", "advanced"})
 _LIST_GAP = re.compile(r"^[\s,/|&+·•()]*(?:(?:and|or|and/or|&)[\s,/|&()]*)?$", re.I)
+_SEPARATOR = re.compile(r"[,/|&+·•()]|\b(?:and|or)\b", re.I)
 _OR_GAP = re.compile(r"(?:\bor\b|^\s*/\s*$)", re.I)
 
 # Words that say how well, nearest first; and years.
@@ -208,20 +212,26 @@ def matcher(catalog: Catalog) -> Matcher:
             words = _words(name)
             if len(words) >= 2:  # one-word titles ("analyst") are everyday words
                 table.setdefault(words, _Entry("role", rid, False))
-    for sid, skill in catalog.skills.items():
+    # the curated skills first; an imported taxonomy's (ESCO) only fills in words they lack
+    skills = sorted(catalog.skills.items(), key=lambda kv: (kv[0].startswith("esco-"), kv[0]))
+    for sid, skill in skills:
+        esco = sid.startswith("esco-")
         names = [skill.name, *skill.aliases]
-        if not sid.startswith("cert-") and skill.category != "esco":
+        if not sid.startswith(("cert-", "esco-")):
             names.append(sid)
         for name in names:
             words = _words(name)
             if not words or (len(words) == 1 and len(words[0]) == 1 and name.strip() != "R"):
                 continue  # one letter is never a skill on its own, but the language R
+            if esco and len(words) == 1 and (name.islower() or words[0] in _ESCO_STOP):
+                continue  # ESCO's one-word labels in lower case are everyday words ("scale")
             norm = normalize(name)
-            ambiguous = norm in AMBIGUOUS or (len(words) == 1 and len(words[0]) <= 2)
-            if skill.category == "esco" and len(words) == 1 and words[0] in _ESCO_STOP:
-                continue
+            # short names, and ESCO's one-word names ("Source", a game engine), need context
+            ambiguous = norm in AMBIGUOUS or (len(words) == 1 and (len(words[0]) <= 2 or esco))
             old = table.get(words)
-            if old is None or (old.kind == "skill" and old.ambiguous and not ambiguous):
+            if old is None or (
+                old.kind == "skill" and old.ambiguous and not ambiguous and not esco
+            ):
                 table[words] = _Entry("skill", sid, ambiguous)
     result = Matcher(table, max((len(k) for k in table), default=1))
     catalog.memo[key] = result
@@ -413,8 +423,8 @@ def _has_context(
 ) -> bool:
     """Return whether an ambiguous name is meant as a skill here (see module docstring)."""
     word = phrase.strip()
-    if len(word) <= 3 and word.islower():
-        return False  # "go", "r", "cv" written in lower case are words, not names
+    if word.islower() and (len(word) <= 3 or hit.entry.id.startswith("esco-")):
+        return False  # "go", "r", "cv" (or ESCO's "Source") in lower case are words, not names
     nxt = tokens[hit.last + 1].text.lower() if hit.last + 1 < len(tokens) else ""
     prev = tokens[hit.first - 1].text.lower() if hit.first > 0 else ""
     if nxt in _CONTEXT_AFTER and _JOIN.fullmatch(line[hit.end : tokens[hit.last + 1].start]):
@@ -429,8 +439,8 @@ def _has_context(
         return True  # a bullet or line of its own: "- Excel"
     for other in neighbours:
         gap = line[other.end : hit.start] if other.end <= hit.start else line[hit.end : other.start]
-        if _LIST_GAP.fullmatch(gap):
-            return True
+        if _LIST_GAP.fullmatch(gap) and _SEPARATOR.search(gap):
+            return True  # "Python, R and SQL"; not mere adjacency ("Postgres sources")
     return False
 
 
@@ -635,11 +645,11 @@ def nearest_roles(
     return out
 
 
-_ADHOC_IDS = {"job-posting"}
+_ADHOC_IDS = {POSTING_ROLE_ID}
 
 
 def role_from_posting(
-    catalog: Catalog, text: str, source: str = "posting", role_id: str = "job-posting"
+    catalog: Catalog, text: str, source: str = "posting", role_id: str = POSTING_ROLE_ID
 ) -> Posting:
     """Return an ad-hoc target role from a job posting's text, with what it was built from.
 

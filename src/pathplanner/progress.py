@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ._input import read_text, validation_problems
 from .errors import OutputError, PathPlannerError, PlanningError, ProfileError
+from .extract import POSTING_ROLE_ID
 from .models import Id, Level
 from .semantics import learn
 
@@ -591,6 +592,12 @@ def _check_state(catalog: Catalog, state: PlanState, where: str) -> None:
         try:
             catalog.resolve(kind, name)
         except PathPlannerError as err:
+            if field == "target" and name == POSTING_ROLE_ID:  # a plan to a job posting
+                raise StateError(
+                    f"{where}: this plan was made to a job posting",
+                    setting="to_posting",
+                    remedy="FILE to give that posting again",
+                ) from err
             raise StateError(f"{where}: pathplanner-state: {field}: {err}") from err
 
 
