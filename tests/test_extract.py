@@ -303,7 +303,44 @@ def test_cli_text_errors(tmp_path: Path) -> None:
     r = CliRunner().invoke(cli, ["assess", "--from-text", str(tmp_path / "missing.txt")])
     assert r.exit_code == 1 and "cannot read" in r.output
     r = CliRunner().invoke(cli, ["assess", "--from-text", str(empty), "--to", "data-analyst"])
-    assert r.exit_code == 2 and "--from-text goes alone" in r.output
+    assert r.exit_code == 2 and "asks the rest on a terminal" in r.output
+    r = CliRunner().invoke(cli, ["assess", "--from-text", str(empty), "--answers", str(empty)])
+    assert r.exit_code == 2 and "do not go together" in r.output
+
+
+def test_cli_from_text_then_the_questions(tmp_path: Path) -> None:
+    cv = tmp_path / "cv.txt"
+    cv.write_text("Experience\n5 years of SQL at work.\n")
+    out = tmp_path / "me.yaml"
+    # confirm the CV's SQL 2, then answer "none" to every question still open
+    cat = load_catalog(())
+    from pathplanner.assess import questions as qs_of
+
+    seen: dict[str, Any] = {"skills": {"sql": {"level": 2, "evidence": "work"}}}
+    inputs = ["2"]
+    while qs := qs_of(cat, "data-analyst", seen):
+        q = qs[0]
+        if q.kind == "skill":
+            inputs.append(str(q.options[0].level))
+            seen["skills"][q.skill] = q.options[0].level
+            if q.options[0].level:
+                inputs.append("self-rated")
+        else:
+            inputs.append({"experience": "2", "hours_per_week": "8", "budget_usd": "0",
+                           "languages": "sql"}[q.kind])  # fmt: skip
+            seen[q.kind if q.kind != "experience" else "experience"] = (
+                {q.family: 2} if q.kind == "experience" else ["sql"] if q.kind == "languages" else 1
+            )
+    assert not any(q.skill == "sql" for q in qs_of(cat, "data-analyst", {"skills": {"sql": 2}}))
+    r = CliRunner().invoke(
+        cli,
+        ["assess", "--to", "data-analyst", "--from-text", str(cv), "--confirm", "-o", str(out)],
+        input="\n".join(inputs) + "\n",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    data = yaml.safe_load(out.read_text())
+    assert data["skills"]["sql"] == 2 and data["evidence"]["sql"] == "work"
+    assert "confirmed" not in data and data["languages"] == ["sql"]
 
 
 def test_cli_plan_and_gap_to_posting(tmp_path: Path) -> None:
@@ -375,3 +412,21 @@ def test_progress_of_a_posting_plan(tmp_path: Path) -> None:
                                  "--no-confirm"])  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "Senior Data Engineer" in r.output
+
+
+def test_plan_to_a_real_posting(cat: Any) -> None:
+    # tests/extraction/posting-bebo-ml-specialist.txt: a real posting (source in the file)
+    text = (DATA / "posting-bebo-ml-specialist.txt").read_text()
+    p = role_from_posting(cat, text, "bebo")
+    assert {"python", "pytorch", "tensorflow", "scikit-learn", "mlflow"} <= {
+        f.skill for f in p.found
+    }
+    c2 = with_role(cat, p.role)
+    got = plan(c2, p.role.id, have={"python": 2}, explain=False)
+    state = {"python": 2}
+    for step in got.steps:
+        for s, lv in c2.resources[step.resource].teaches.items():
+            state[s] = max(state.get(s, 0), lv)
+    assert all(state.get(s, 0) >= lv for s, lv in p.role.requires.essential.items())
+    for c in p.role.goal_choices():
+        assert c.met(state), c.name

@@ -53,12 +53,13 @@ def _languages(text: str) -> list[str]:
     return got
 
 
-def ask(catalog: Catalog, role: str) -> dict[str, Any]:
-    """Ask the self-assessment's questions on the terminal; return the answers."""
+def ask(catalog: Catalog, role: str, known: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Ask the self-assessment's questions on the terminal; return the answers (`known`:
+    skill answers settled already, e.g. confirmed from a CV)."""
     from ._cli_options import _Number
     from .assess import EVIDENCE_KINDS, questions
 
-    answers: dict[str, Any] = {"skills": {}}
+    answers: dict[str, Any] = {"skills": dict(known or {})}
     number = 0
     while qs := questions(catalog, role, answers):
         q = qs[0]
@@ -113,16 +114,29 @@ def assess_profile(
 ) -> str:
     """Return the profile YAML that `assess` writes, from its options."""
     if from_text is not None:
-        if target is not None or answers is not None:
-            raise click.UsageError("--from-text goes alone: assess --to ROLE afterwards")
+        if answers is not None:
+            raise click.UsageError("--from-text and --answers do not go together")
         from .extract import proposal_text, proposal_yaml, read_document, skills_from_text
 
+        checked = interactive(confirm) and from_text != "-"
+        if target is not None and not checked:
+            raise click.UsageError(
+                "--from-text with --to asks the rest on a terminal (--confirm); "
+                "without one, use --from-text alone and edit the profile it writes"
+            )
+        if target is not None:
+            catalog.resolve_role(target)  # a wrong role is said before the CV is read
         proposal = skills_from_text(catalog, read_document(from_text), from_text)
         click.echo(terminal_safe(proposal_text(proposal)), err=True)
-        checked = interactive(confirm) and from_text != "-"
         if checked:
             proposal = _confirm_levels(catalog, proposal)
-        return proposal_yaml(catalog, proposal, confirmed=checked)
+        if target is None:
+            return proposal_yaml(catalog, proposal, confirmed=checked)
+        from .assess import score
+
+        known = {f.skill: {"level": f.level, "evidence": f.evidence} for f in proposal.found}
+        got = score(catalog, target, ask(catalog, target, known), "your answers")
+        return got.profile_yaml(catalog)
     if target is None:
         raise click.UsageError("give --to ROLE (the role to assess against) or --from-text FILE")
     from .assess import read_answers, score

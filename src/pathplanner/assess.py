@@ -178,8 +178,8 @@ def _skill_levels(answers: AnswersFile, catalog: Catalog) -> dict[str, int]:
 
 def _skill_questions(
     catalog: Catalog, role: Role, answered: Mapping[str, int]
-) -> tuple[list[Question], dict[str, tuple[int, str]]]:
-    """Return the skill questions still open, and the levels the answers imply."""
+) -> tuple[list[Question], dict[str, int]]:
+    """Return the skill questions still open, and the level each skill walked is needed at."""
     lower, upper = _bounds(catalog, answered)
     queue = list(_role_needs(catalog, role))
     need: dict[str, int] = {}
@@ -214,7 +214,7 @@ def _skill_questions(
                        q.options[0].level, q.options[-1].level)
         for q in out
     ]  # fmt: skip
-    return out, lower
+    return out, need
 
 
 def _question(catalog: Catalog, s: str, lv: int, why: str, low: int, high: int) -> Question:
@@ -274,12 +274,12 @@ def questions(
     r = role if isinstance(role, Role) else catalog.resolve_role(role)
     parsed = _parse(answers or {}, "answers", Lines())
     answered = _skill_levels(parsed, catalog)
-    skills, _ = _skill_questions(catalog, r, answered)
+    skills, need = _skill_questions(catalog, r, answered)
     others = _other_questions(catalog, r)
     given = _given_keys(parsed)
-    others = [q for q in others if q.key not in given]
-    room = MAX_QUESTIONS - len(answered) - len(_other_questions(catalog, r))
-    return skills[: max(room, 0)] + others
+    # answers the walk would have asked count against the limit; others (a CV's) do not
+    room = MAX_QUESTIONS - len(others) - len(set(answered) & set(need))
+    return skills[: max(room, 0)] + [q for q in others if q.key not in given]
 
 
 def _given_keys(parsed: AnswersFile) -> set[str]:
