@@ -503,8 +503,8 @@ def assess(graphs: tuple[Path, ...], target: str | None, answers: Path | None,
     """Find out where you stand: a guided self-assessment, or skills proposed from your CV.
 
     Levels: 1 = foundation, 2 = working, 3 = advanced. --to asks which of each skill's level
-    descriptions you can do (under 40 questions), then years, hours a week, budget, languages
-    (--answers FILE: from YAML); --from-text proposes skills from a CV, `confirmed: false`.
+    descriptions you can do (under 40 questions), then years, hours a week, budget, languages;
+    --answers FILE reads them from YAML. --from-text proposes levels from a CV to confirm.
 
     \b
     Examples:
