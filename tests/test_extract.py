@@ -430,3 +430,15 @@ def test_plan_to_a_real_posting(cat: Any) -> None:
     assert all(state.get(s, 0) >= lv for s, lv in p.role.requires.essential.items())
     for c in p.role.goal_choices():
         assert c.met(state), c.name
+
+
+def test_level_words_inside_names_and_headings(cat: Any) -> None:
+    # "Deep" of "Deep learning" is no level word, and a line naming skills is no heading
+    assert found(cat, "Deep learning and PyTorch") == {"deep-learning": 1, "pytorch": 1}
+    p = skills_from_text(cat, "Experience with Docker\nExperience\nSQL\n")
+    assert {f.skill: (f.level, f.evidence) for f in p.found} == {
+        "docker": (2, "self-rated"),
+        "sql": (1, "work"),
+    }
+    assert found(cat, "Advanced proficiency in Python") == {"python": 3}
+    assert found(cat, "Expert SQL and strong Python") == {"sql": 3, "python": 2}

@@ -22,6 +22,7 @@ Public functions (the CLI and the web page call these):
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
 import zipfile
@@ -130,7 +131,7 @@ _CV_SECTIONS: tuple[tuple[str, str], ...] = (
         r"(?:technical |core |key )?skills|summary|about(?: me)?|profile|tools|languages",
     ),
     ("certificate", r"certifications?|certificates?|licen[cs]es"),
-    ("course", r"education|courses?|coursework|training|learning|academic"),
+    ("course", r"education|courses?|coursework|training|academic"),
     ("project", r"projects?|portfolio|side projects|open[- ]source"),
     ("work", r"(?:work |professional |employment )?(?:experience|history)|employment|career"),
 )
@@ -358,51 +359,110 @@ class Proposal:
         }
 
 
-_WINDOW = 160
+_WINDOW = 160  # a clause is looked at no further than this around a name
 
 
-def _clause(line: str, start: int, end: int) -> tuple[str, str]:
-    """Return the text of the clause before and after a span of a line."""
-    before = line[max(0, start - _WINDOW) : start]  # a window: a long line stays linear
-    cut = 0
-    for m in _CLAUSE_END.finditer(before):
-        cut = m.end()
-    after = line[end : end + _WINDOW]
-    stop = _CLAUSE_END.search(after)
-    return before[cut:], after[: stop.start()] if stop else after
+@dataclass(frozen=True)
+class _Facts:
+    """What one line says, found once (a long line stays linear): where its clauses end,
+    its level words and years (outside skill names: "Deep learning" is not "deep"), and
+    its negations."""
+
+    ends: list[int]
+    starts: list[int]
+    levels: list[tuple[int, int, int, str]]
+    years: list[tuple[int, int, float, str]]
+    negations: list[int]
+    level_starts: list[int] = field(default_factory=list)
+    year_starts: list[int] = field(default_factory=list)
+
+    def clause(self, start: int, end: int) -> tuple[int, int]:
+        """Return where the clause around a span starts and stops (within the window)."""
+        k = bisect.bisect_right(self.ends, start) - 1
+        first = max(self.ends[k] if k >= 0 else 0, start - _WINDOW, 0)
+        k = bisect.bisect_left(self.starts, end)
+        stop = min(self.starts[k] if k < len(self.starts) else end + _WINDOW, end + _WINDOW)
+        return first, stop
+
+    def negated(self, first: int, start: int, after: str) -> bool:
+        """Return whether a negation stands in the clause before a name, or 'not required'
+        after it."""
+        k = bisect.bisect_left(self.negations, first)
+        return (k < len(self.negations) and self.negations[k] < start) or bool(
+            _NEGATED_AFTER.search(after)
+        )
+
+    def word(self, first: int, start: int, end: int, stop: int) -> tuple[int, str] | None:
+        """Return the level the clause's wording gives: the nearest word before the name
+        (with a stronger word just before it: "advanced proficiency"), else after it."""
+        starts = self.level_starts
+        k = bisect.bisect_right(starts, start) - 1
+        while k >= 0 and self.levels[k][1] > start:
+            k -= 1
+        if k >= 0 and self.levels[k][0] >= first:
+            _, _, level, text = self.levels[k]
+            if k > 0:
+                s0, e0, lead, lead_text = self.levels[k - 1]
+                if s0 >= first and self.levels[k][0] - e0 <= 2 and lead > level:
+                    return lead, f"{lead_text} {text}"
+            return level, text
+        k = bisect.bisect_left(starts, end)
+        if k < len(self.levels) and self.levels[k][1] <= stop:
+            return self.levels[k][2], self.levels[k][3]
+        return None
+
+    def year(self, first: int, stop: int) -> tuple[float, str] | None:
+        """Return the first 'N years' of the clause, if any."""
+        k = bisect.bisect_left(self.year_starts, first)
+        if k < len(self.years) and self.years[k][1] <= stop:
+            return self.years[k][2], self.years[k][3]
+        return None
 
 
-def _level_word(before: str, after: str) -> tuple[int, str] | None:
-    """Return the level a clause's wording gives (nearest word before, else after)."""
-    found = [(m.end(), m) for m in _LEVEL.finditer(before)]
-    if found:
-        m = found[-1][1]
-    else:
-        m2 = _LEVEL.search(after)
-        if m2 is None:
-            return None
-        m = m2
-    level = next(int(k[1]) for k, v in m.groupdict().items() if v)
-    if level < 3:  # "advanced proficiency", "deep understanding of": the stronger word counts
-        lead = _LEVEL.search(before[max(0, m.start() - 14) : m.start()]) if found else None
-        if lead is not None:
-            stronger = next(int(k[1]) for k, v in lead.groupdict().items() if v)
-            if stronger > level:
-                return stronger, f"{lead.group().lower()} {m.group().lower()}"
-    return level, m.group().lower()
+def _facts(line: str, names: list[tuple[int, int]]) -> _Facts:
+    """Return the facts of a line whose skill names are at `names` (start, end)."""
+
+    def outside(s: int, e: int) -> bool:
+        k = bisect.bisect_right(names, (s, len(line))) - 1
+        return not (k >= 0 and names[k][0] < e and names[k][1] > s) and not any(
+            a < e and b > s for a, b in names[k + 1 : k + 2]
+        )
+
+    bounds = list(_CLAUSE_END.finditer(line))
+    levels = [
+        (m.start(), m.end(), next(int(k[1]) for k, v in m.groupdict().items() if v),
+         m.group().lower())
+        for m in _LEVEL.finditer(line)
+        if outside(m.start(), m.end())
+    ]  # fmt: skip
+    years = [
+        (m.start(), m.end(), float(m.group(1)), m.group().strip()) for m in _YEARS.finditer(line)
+    ]
+    return _Facts(
+        [m.end() for m in bounds],
+        [m.start() for m in bounds],
+        levels,
+        years,
+        [m.start() for m in _NEGATION.finditer(line)],
+        [lv[0] for lv in levels],
+        [y[0] for y in years],
+    )
 
 
-def _guess(skill_max: int, before: str, after: str, posting: bool) -> tuple[int, str]:
+def _guess(
+    skill_max: int, facts: _Facts, span: tuple[int, int, int, int], posting: bool
+) -> tuple[int, str]:
     """Return a level guess and its reason from the words around a skill."""
-    years = _YEARS.search(before + " " + after)
-    word = _level_word(before, after)
+    first, start, end, stop = span
+    years = facts.year(first, stop)
+    word = facts.word(first, start, end, stop)
     if word is not None and word[0] == 3:
         level, reason = 3, f"'{word[1]}'"
     elif years is not None:
-        n = float(years.group(1))
+        n = years[0]
         # a posting's 5+ years asks for advanced; a CV's years show working level at least
         level = 3 if posting and n >= 5 else 2 if n >= 2 else 1
-        reason = f"'{years.group().strip()}'" + ("" if posting or n < 2 else ": at least 2")
+        reason = f"'{years[1]}'" + ("" if posting or n < 2 else ": at least 2")
     elif word is not None:
         level, reason = word[0], f"'{word[1]}'"
     else:
@@ -412,10 +472,6 @@ def _guess(skill_max: int, before: str, after: str, posting: bool) -> tuple[int,
         level = skill_max
         reason += f" (its highest level is {skill_max})"
     return level, reason
-
-
-def _negated(before: str, after: str) -> bool:
-    return bool(_NEGATION.search(before) or _NEGATED_AFTER.search(after))
 
 
 def _has_context(
@@ -464,16 +520,21 @@ def _scan_text(
     section = "required" if posting else "self-rated"
     table = _POSTING_SECTIONS if posting else _CV_SECTIONS
     for number, line in enumerate(text.splitlines(), start=1):
-        head = _heading(line, table)
+        tokens = _tokens(line)
+        hits = _scan(m, line, tokens)
+        # a heading names no skill ("Experience with Docker" is not the Experience heading)
+        head = None if any(h.entry.kind == "skill" for h in hits) else _heading(line, table)
         if head is not None:
             section = head
             continue
-        tokens = _tokens(line)
-        hits = _scan(m, line, tokens)
         for h in hits:
             if h.entry.kind == "role":
                 titles.append((h.entry.id, number))
         skill_hits = [h for h in hits if h.entry.kind == "skill"]
+        if not skill_hits:
+            continue
+        facts = _facts(line, [(h.start, h.end) for h in hits])
+        optional_line = posting and bool(_OPTIONAL_LINE.search(line))
         for k, h in enumerate(skill_hits):
             phrase = line[h.start : h.end]
             near = [
@@ -484,18 +545,18 @@ def _scan_text(
             if h.entry.ambiguous and not _has_context(line, tokens, h, near, phrase):
                 skipped.append(Skipped(phrase, number, "an everyday word here, not a skill"))
                 continue
-            before, after = _clause(line, h.start, h.end)
-            if _negated(before, after):
+            first, stop = facts.clause(h.start, h.end)
+            if facts.negated(first, h.start, line[h.end : stop]):
                 skipped.append(Skipped(phrase, number, "negated ('no', 'not', 'without' ...)"))
                 continue
             if posting and section == "ignore":
                 skipped.append(Skipped(phrase, number, "in a part that is not about the job"))
                 continue
             skill = catalog.skills[h.entry.id]
-            level, reason = _guess(skill.max_level, before, after, posting)
-            clause = number * 1000 + len(line[: h.start]) - len(before)
+            level, reason = _guess(skill.max_level, facts, (first, h.start, h.end, stop), posting)
+            clause = first  # where its clause starts in the line
             if posting:
-                essential = section != "optional" and not _OPTIONAL_LINE.search(line)
+                essential = section != "optional" and not optional_line
                 found = Found(skill.id, skill.name, phrase, number, level, reason,
                               essential=essential)  # fmt: skip
             else:
@@ -594,10 +655,10 @@ def _title(text: str) -> str:
     for ln in lines[:15]:
         m = _TITLE_LINE.match(ln)
         if m:
-            return m.group(1).strip()[:80]
+            return _COMMENT_UNSAFE.sub("", m.group(1)).strip()[:80]
     for ln in lines[:3]:
         if len(ln) <= 80 and not ln.endswith((".", ":")):
-            return ln.strip("#*= ")[:80]
+            return _COMMENT_UNSAFE.sub("", ln.strip("#*= "))[:80].strip()
     return ""
 
 
