@@ -64,8 +64,8 @@ def test_exclude_kind_that_makes_goal_unreachable(mini: Any) -> None:
     with pytest.raises(InfeasibleError) as info:
         plan(mini, "mle", from_role="analyst", exclude_kinds=("specialization",))
     assert str(info.value) == (
-        "no plan meets the goal: every resource that teaches ml:2 is ruled out "
-        "('ml-course': kind specialization is excluded)"
+        "no plan meets the goal: every resource that teaches Ml 2 is ruled out "
+        "('Ml Course': kind specialization is excluded)"
     )
 
 

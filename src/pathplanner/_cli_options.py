@@ -39,6 +39,11 @@ def _options(*opts: Callable[[F], F]) -> Callable[[F], F]:
     return decorate
 
 
+def _split(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the comma-separated values of a repeatable option as one tuple."""
+    return tuple(part.strip() for item in value for part in item.split(",") if part.strip())
+
+
 def _remember_no_builtin(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
     ctx.meta["pathplanner.no_builtin"] = value
     return value
@@ -85,6 +90,19 @@ _constraint_options = _options(  # their destinations are the fields of optimize
     click.option("--with-cert", "with_certs", multiple=True, metavar="CERT",
                  help="Also earn this certification (id, exam code or name; repeatable)."),
     click.option("--include-optional", is_flag=True, help="Also meet the role's optional requirements."),
+    click.option("--exclude", "exclude_ids", multiple=True, metavar="RESOURCE",
+                 help="Never use this resource (id, name or alias; repeatable)."),
+    click.option("--exclude-skill", "exclude_skills", multiple=True, metavar="SKILL",
+                 help="Never use a resource that teaches this skill (repeatable)."),
+    click.option("--prefer-provider", "prefer_providers", multiple=True, metavar="PROVIDER",
+                 help="Prefer this provider: its resources count 20% less when plans are compared "
+                      "(repeatable; the plan says what the preference cost)."),
+    click.option("--languages", "languages", multiple=True, metavar="LANG,...", callback=_split,
+                 help="Your programming languages, e.g. python,sql (default: the language skills "
+                      "you have). Resources in other languages are used only where the role needs them."),
+    click.option("--avoid-language", "avoid_languages", multiple=True, metavar="LANG", callback=_split,
+                 help="Never use a resource whose exercises use this language (repeatable)."),
+    click.option("--any-language", is_flag=True, help="Let resources use any programming language."),
     click.option("--time-limit", type=_Number("time_limit"), default=10.0, show_default=True,
                  help="Seconds the exact solver may take before returning its best plan."),
     click.option("--solver", type=click.Choice(["milp", "greedy"]), default="milp", show_default=True,
@@ -111,6 +129,9 @@ _plan_options = _options(
         hours="Study hours per week (default 8, or the profile's).",
         start="First day of study (YYYY-MM-DD), for dates.",
         fmt="Output format (default: text on a terminal; with -o, from the file's extension)."),
+    click.option("--weeks", type=click.IntRange(1, 5200), default=None,
+                 help="Finish within this many weeks (at your pace, or say the pace it needs)."),
+    click.option("--by", "by", type=_DATE, help="Finish by this date (YYYY-MM-DD; from --start, default today)."),
     click.option("--template", type=_INPUT_FILE, help="Render with your own Jinja template file (sandboxed)."),
     click.option("--templates", "templates_dir", type=_INPUT_DIR,
                  help="A directory of your own plan.<format>.j2 templates, used before the built-in ones."),

@@ -34,7 +34,9 @@ FLAGS = {
     "have": "--have", "hourly_rate": "--hourly-rate", "hours_per_week": "--hours-per-week",
     "include": "--include", "kind": "--kind", "max_hours": "--max-hours",
     "start": "--start", "target": "--to", "time_limit": "--time-limit",
-    "with_certs": "--with-cert",
+    "with_certs": "--with-cert", "weeks": "--weeks", "by": "--by", "exclude_ids": "--exclude", "exclude_skills": "--exclude-skill",
+    "prefer_providers": "--prefer-provider", "languages": "--languages",
+    "avoid_languages": "--avoid-language", "any_language": "--any-language",
 }  # fmt: skip
 
 
@@ -318,6 +320,7 @@ def plan(graphs: tuple[Path, ...], target: str, hours_per_week: float | None,
     catalog = _catalog(graphs)
     profile = _profile(catalog, kw)
     explain = explains(fmt) if explain is None else explain
+    kw["by"] = _date(kw.get("by"))
     p = make_plan(catalog, target, profile, hours_per_week=hours_per_week, start=_date(start),
                   explain=explain, **kw)  # fmt: skip
     _emit(render_plan(p, fmt, catalog, template, templates_dir), output, force)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ._highs import highs
-from ._names import normalize
+from ._names import provider_matches
 from .catalog import Catalog
 from .errors import InfeasibleError, PlanningError
 from .models import Choice
@@ -27,6 +27,12 @@ __all__ = ["Constraints", "PlanningProblem", "Selection", "make_problem", "repla
 Objective = Literal["hours", "cost", "balanced"]
 OBJECTIVES: tuple[str, ...] = ("hours", "cost", "balanced")
 _EPS = 1e-6
+# A preferred provider's resource counts this much less in the objective when plans are
+# compared (hours, cost or both, as the objective says): it wins over another resource unless
+# that one is more than 25% cheaper (1 / (1 - 0.2) = 1.25). The plan reports what it cost.
+PREFER_WEIGHT = 0.2
+# Languages that never keep a resource out unless avoided: shell commands come with the tools.
+NEUTRAL_LANGUAGES: tuple[str, ...] = ("none", "bash")
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,18 @@ class Constraints:
     include_optional: bool = False
     time_limit: float = 10.0
     solver: Literal["milp", "greedy"] = "milp"
+    # resources that teach any of these skills are left out (a veto, not a preference)
+    exclude_skills: tuple[str, ...] = ()
+    # resources from these providers count PREFER_WEIGHT less in the objective when choosing
+    prefer_providers: tuple[str, ...] = ()
+    # the learner's programming languages as they gave them (empty: the ones their skills
+    # show), and languages never to study in; see `code_languages`
+    languages: tuple[str, ...] = ()
+    avoid_languages: tuple[str, ...] = ()
+    any_language: bool = False
+    # the languages a resource's exercises may use, worked out by the planner from the above,
+    # the learner's skills and the target role (None: any language)
+    code_languages: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -119,11 +137,42 @@ def _exclusion(catalog: Catalog, rid: str, c: Constraints, done: set[str]) -> st
         return f"retired on {res.retired_on}"
     if c.free_only and not res.free:
         return f"costs ${res.cost_usd:g} (free resources only)"
-    if normalize(res.provider) in {normalize(p) for p in c.exclude_providers}:
+    if any(provider_matches(p, res.provider) for p in c.exclude_providers):
         return f"provider {res.provider} is excluded"
     if res.kind in c.exclude_kinds:
         return f"kind {res.kind} is excluded"
+    vetoed = [s for s in c.exclude_skills if s in res.teaches]
+    if vetoed:
+        names = ", ".join(catalog.skills[s].name for s in vetoed)
+        return f"it teaches {names}, which you excluded"
+    if c.code_languages is not None and res.languages is not None:
+        outside = [lang for lang in res.languages if lang not in c.code_languages]
+        if outside:
+            return f"its exercises use {', '.join(language_name(x) for x in outside)}"
     return None
+
+
+_LANGUAGE_NAMES = {
+    "cpp": "C++",
+    "csharp": "C#",
+    "javascript": "JavaScript",
+    "typescript": "TypeScript",
+    "sql": "SQL",
+    "sas": "SAS",
+    "spss": "SPSS",
+    "matlab": "MATLAB",
+}
+
+
+def language_name(code: str) -> str:
+    """Return a programming language's name for people ('cpp' -> 'C++')."""
+    return _LANGUAGE_NAMES.get(code, code.capitalize())
+
+
+def preferred(catalog: Catalog, rid: str, c: Constraints) -> bool:
+    """Return whether a resource comes from a provider the learner prefers."""
+    provider = catalog.resources[rid].provider
+    return any(provider_matches(p, provider) for p in c.prefer_providers)
 
 
 def make_problem(
@@ -178,6 +227,8 @@ def make_problem(
     relevant: set[str] = set(c.include)
 
     def pays(rid: str) -> bool:
+        if preferred(catalog, rid, c):
+            return True  # its discount is not in the hours and cost compared below
         hours = cost = 0.0
         for s, lv in catalog.resources[rid].teaches.items():
             have, want = start.get(s, 0), need.get(s, 0)
@@ -230,6 +281,8 @@ def _base(
         tuple(sorted(c.exclude_providers)),
         tuple(sorted(c.exclude_kinds)),
         tuple(sorted(c.exclude_ids)),
+        tuple(sorted(c.exclude_skills)),
+        None if c.code_languages is None else tuple(sorted(c.code_languages)),
     )
     memo = catalog.memo
     if key in memo:
@@ -324,36 +377,51 @@ def _why_unreachable(
     problem: PlanningProblem, unreached: Mapping[str, int], state: Mapping[str, int]
 ) -> str:
     catalog = problem.catalog
+
+    def level(skill: str, lv: int) -> str:
+        known = catalog.skills.get(skill)
+        return f"{known.name if known else skill} {lv}"
+
+    def title(rid: str) -> str:
+        return f"'{catalog.resources[rid].title}'"
+
+    def levels(needs: Mapping[str, int]) -> str:
+        return ", ".join(level(s, lv) for s, lv in sorted(needs.items()))
+
     reasons: list[str] = []
-    for skill, level in sorted(unreached.items()):
-        teachers = catalog.providers(skill, level)
-        req = f"{skill}:{level}"
+    for skill, lv in sorted(unreached.items()):
+        teachers = catalog.providers(skill, lv)
+        req = level(skill, lv)
         if not teachers:
             reasons.append(f"nothing in the catalogue teaches {req}")
             continue
         allowed = [t for t in teachers if t not in problem.excluded]
         if not allowed:
             causes = sorted({problem.excluded[t] for t in teachers})
-            if all("free-only" in why for why in causes):
+            if all("free resources only" in why for why in causes):
                 reasons.append(f"no free resource teaches {req}")
             else:
                 reasons.append(
                     f"every resource that teaches {req} is ruled out ("
-                    + "; ".join(f"'{t}': {problem.excluded[t]}" for t in teachers[:3])
+                    + "; ".join(f"{title(t)}: {problem.excluded[t]}" for t in teachers[:3])
                     + (", ..." if len(teachers) > 3 else "")
                     + ")"
                 )
             continue
         blocked = []
         for t in allowed[:2]:
-            missing = unmet(catalog.effective(t), state)
-            blocked.append(f"'{t}' needs " + ", ".join(f"{s}:{lv}" for s, lv in missing.items()))
+            missing = (
+                [levels(unmet(catalog.effective(t), state))]
+                if unmet(catalog.effective(t), state)
+                else []
+            )
+            missing += [c.name for c in unmet_choices(catalog.choices(t), state)]
+            blocked.append(f"{title(t)} needs {', '.join(missing)}")
         reasons.append(
             f"{req} cannot be reached: " + "; ".join(blocked) + ", which nothing allowed teaches"
         )
     for choice in unmet_choices(problem.goal_choices, state):
-        options = ", ".join(f"{s}:{lv}" for s, lv in sorted(choice.options.items()))
-        reasons.append(f"no option of {choice.name} ({options}) can be reached")
+        reasons.append(f"no option of {choice.name} ({levels(choice.options)}) can be reached")
     head = "no plan meets the goal: "
     return head + "; ".join(reasons)
 
@@ -526,11 +594,16 @@ def _stages(problem: PlanningProblem) -> list[list[float]]:
     steps = [1.0] * len(cols)
     objective = problem.constraints.objective
     if objective == "hours":
-        return [hours, cost, steps]
-    if objective == "cost":
-        return [cost, hours, steps]
-    # hours + cost/rate, then hours, fixes the cost too
-    return [[problem.weight(r) for r in cols], hours, steps]
+        stages = [hours, cost, steps]
+    elif objective == "cost":
+        stages = [cost, hours, steps]
+    else:  # hours + cost/rate, then hours, fixes the cost too
+        stages = [[problem.weight(r) for r in cols], hours, steps]
+    c = problem.constraints
+    if c.prefer_providers:  # the preference decides first; the plain objectives settle ties
+        discount = [1.0 - PREFER_WEIGHT if preferred(problem.catalog, r, c) else 1.0 for r in cols]
+        stages.insert(0, [w * d for w, d in zip(stages[0], discount, strict=True)])
+    return stages
 
 
 def _tolerance(value: float) -> float:

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._input import check_number
 from .catalog import Catalog
-from .errors import InfeasibleError, PlanningError
+from .errors import InfeasibleError, PlanningError, UnknownNameError
 from .gap import Gap, compute_gap
-from .models import Role
+from .models import CODE_LANGUAGES, Choice, Role
 from .optimize import (
+    NEUTRAL_LANGUAGES,
     Constraints,
     Objective,
     PlanningProblem,
     Selection,
+    language_name,
     make_problem,
+    preferred,
     rebuild,
     replay,
     solve,
@@ -112,6 +117,9 @@ class Plan:
     attributions: list[str] = field(default_factory=list)
     state: PlanState | None = None  # the whole starting state and what was finished
     limit_note: str = ""  # what a time limit cut, in words; empty when nothing was cut
+    # what the learner should know about how the plan was made, in plain words: languages it
+    # had to add, what a preference cost, the pace a deadline needs
+    notes: list[str] = field(default_factory=list)
 
     @property
     def total_hours(self) -> float:
@@ -153,6 +161,7 @@ class Plan:
             "solver": self.solver,
             "optimality_gap": round(self.optimality_gap, 6),
             **({"limit_note": self.limit_note} if self.limit_note else {}),
+            **({"notes": list(self.notes)} if self.notes else {}),
             "hours_per_week": self.hours_per_week,
             "weeks": self.weeks,
             "start_date": self.start_date.isoformat() if self.start_date else None,
@@ -168,6 +177,11 @@ class Plan:
                 "with_certs": list(c.with_certs),
                 "include_optional": c.include_optional,
                 "hourly_rate": c.hourly_rate if self.objective == "balanced" else None,
+                "exclude": list(c.exclude_ids),
+                "exclude_skills": list(c.exclude_skills),
+                "prefer_providers": list(c.prefer_providers),
+                "languages": None if c.code_languages is None else list(c.code_languages),
+                "avoid_languages": list(c.avoid_languages),
             },
             "milestones": [
                 {
@@ -232,8 +246,58 @@ def check_exclusions(catalog: Catalog, c: Constraints) -> None:
     """Raise UnknownNameError for an excluded provider or kind that matches nothing."""
     for name in c.exclude_providers:
         catalog.check_provider(name, setting="exclude_providers")
+    for name in c.prefer_providers:
+        catalog.check_provider(name, setting="prefer_providers")
     for kind in c.exclude_kinds:
         catalog.check_kind(kind, setting="exclude_kinds")
+
+
+def _check_languages(names: Iterable[str], setting: str) -> tuple[str, ...]:
+    """Return programming language codes, lower-cased; raise UnknownNameError for a bad one."""
+    from ._names import nearest
+
+    known = [x for x in CODE_LANGUAGES if x != "none"]
+    aliases = {"c++": "cpp", "c#": "csharp", "js": "javascript", "ts": "typescript"}
+    out: list[str] = []
+    for name in names:
+        code = aliases.get(name.strip().lower(), name.strip().lower())
+        if code not in known:
+            raise UnknownNameError(
+                "programming language", name, nearest(code, known), setting=setting, choices=known
+            )
+        if code not in out:
+            out.append(code)
+    return tuple(out)
+
+
+def code_languages(
+    catalog: Catalog, c: Constraints, skills: Mapping[str, int], role: Role
+) -> tuple[str, ...] | None:
+    """Return the languages a plan's resources may use (None: any).
+
+    They are the learner's languages (`c.languages`, else the language skills they have), the
+    languages the role asks for (of a choice of languages the learner meets none of, every
+    option), those of resources the plan must include, and the neutral ones (no code, shell),
+    less the avoided ones. `any_language` drops the rule but keeps the avoided ones out.
+    """
+    avoid = set(c.avoid_languages)
+    if c.any_language:
+        return None if not avoid else tuple(x for x in CODE_LANGUAGES if x not in avoid)
+
+    def is_language(s: str) -> bool:
+        skill = catalog.skills.get(s)
+        return s in CODE_LANGUAGES and skill is not None and skill.kind == "language"
+
+    allowed = set(NEUTRAL_LANGUAGES) | set(c.languages)
+    if not c.languages:
+        allowed |= {s for s, lv in skills.items() if lv > 0 and is_language(s)}
+    allowed |= {s for s in role.goal(c.include_optional) if is_language(s)}
+    for choice in role.goal_choices(c.include_optional):
+        if not choice.met(skills):
+            allowed |= {s for s in choice.options if is_language(s)}
+    for rid in c.include:
+        allowed |= set(catalog.resources[rid].languages or ())
+    return tuple(sorted(allowed - avoid))
 
 
 def _resolve_certs(catalog: Catalog, names: Iterable[str]) -> tuple[str, ...]:
@@ -267,6 +331,14 @@ def resolve_constraints(
     include = tuple(dict.fromkeys(catalog.resolve("resource", n) for n in c.include))
     certs = _resolve_certs(catalog, c.with_certs)
     check_exclusions(catalog, c)
+    exclude = tuple(
+        dict.fromkeys(_resolve(catalog, "resource", n, "exclude_ids") for n in c.exclude_ids)
+    )
+    vetoed = tuple(
+        dict.fromkeys(_resolve(catalog, "skill", n, "exclude_skills") for n in c.exclude_skills)
+    )
+    languages = _check_languages(c.languages, "languages")
+    avoid = _check_languages(c.avoid_languages, "avoid_languages")
     budget = c.budget_usd
     if budget is None and profile is not None:
         budget = profile.budget_usd
@@ -278,7 +350,24 @@ def resolve_constraints(
     ):
         if value is not None:
             checked(value, name)
-    return replace(c, include=include, with_certs=certs, budget_usd=budget)
+    return replace(
+        c,
+        include=include,
+        with_certs=certs,
+        budget_usd=budget,
+        exclude_ids=exclude,
+        exclude_skills=vetoed,
+        languages=languages,
+        avoid_languages=avoid,
+    )
+
+
+def _resolve(catalog: Catalog, kind: str, name: str, setting: str) -> str:
+    """Return the id a name stands for; an unknown name is an error about `setting`."""
+    try:
+        return catalog.resolve(kind, name)
+    except UnknownNameError as err:
+        raise UnknownNameError(kind, name, err.suggestions, setting=setting) from None
 
 
 def plan(
@@ -300,10 +389,18 @@ def plan(
     include_optional: bool = False,
     solver: Literal["milp", "greedy"] = "milp",
     time_limit: float = 10.0,
+    exclude_ids: Iterable[str] = (),
+    exclude_skills: Iterable[str] = (),
+    prefer_providers: Iterable[str] = (),
+    languages: Iterable[str] = (),
+    avoid_languages: Iterable[str] = (),
+    any_language: bool = False,
     constraints: Constraints | None = None,
     hours_per_week: float | None = None,
     start: dt.date | None = None,
     explain: bool = True,
+    weeks: int | None = None,
+    by: dt.date | None = None,
 ) -> Plan:
     """Return the cheapest plan from a profile to a target role, proven optimal where possible.
 
@@ -315,11 +412,21 @@ def plan(
     and `exclude_kinds` leave resources out (a name matching nothing is an UnknownNameError
     with the nearest); `include` names resources the plan must contain, `with_certs`
     certifications it must earn (id, exam code or name); `include_optional` also meets the
-    role's optional requirements. `solver` is 'milp' (exact, HiGHS, stopped after
+    role's optional requirements. `exclude_ids` names resources and `exclude_skills` skills the
+    plan must not use (a resource teaching one is left out); `prefer_providers` is a soft
+    preference (`optimize.PREFER_WEIGHT`). Languages: resources whose exercises use a
+    programming language outside the learner's (`languages`, default the language skills
+    they have) and the role's are left out, and `avoid_languages` always; `any_language`
+    lifts the rule (see `code_languages`). `solver` is 'milp' (exact, HiGHS, stopped after
     `time_limit` seconds with the best plan found) or 'greedy' (a quick heuristic).
     `constraints` (a Constraints) replaces all of these at once. `hours_per_week` (default:
     the profile's, else 8) and `start` schedule the steps; `explain` lists, per step, the
     cheaper-looking alternatives it beat (one re-solve each).
+
+    A deadline, `weeks` from the start or `by` a date (the start defaults to today): with a
+    pace (`hours_per_week` or the profile's) the plan must fit it, and when none can, the
+    InfeasibleError says what pace would; without a pace, the plan is scheduled at the pace it
+    needs, which a note reports.
 
     Names (roles, skills, resources) resolve by id, name or alias. A profile's `done_hours`
     (hours studied of resources not finished) keep those resources in the plan with the
@@ -340,6 +447,12 @@ def plan(
             include_optional=include_optional,
             solver=solver,
             time_limit=time_limit,
+            exclude_ids=tuple(exclude_ids),
+            exclude_skills=tuple(exclude_skills),
+            prefer_providers=tuple(prefer_providers),
+            languages=tuple(languages),
+            avoid_languages=tuple(avoid_languages),
+            any_language=any_language,
         )
     from .progress import new_state
 
@@ -352,6 +465,10 @@ def plan(
         DEFAULT_HOURS_PER_WEEK,
     )
     checked(hpw, "hours_per_week")  # hpw itself stays as given: 8 is written as 8, not 8.0
+    paced = hours_per_week is not None or profile.hours_per_week is not None
+    if by is not None and start is None:
+        start = dt.date.today()
+    deadline = _deadline_weeks(weeks, by, start)
     goal = role.goal(c.include_optional)
     for cert in c.with_certs:
         goal[cert] = max(goal.get(cert, 0), 1)
@@ -362,18 +479,155 @@ def plan(
     }
     # A step begun stays in the plan: it is included for the solver, not as the user's choice.
     solve_c = replace(c, include=tuple(dict.fromkeys((*c.include, *sorted(partial)))))
+    allowed = code_languages(catalog, solve_c, profile.skills, role)
+    c, solve_c = replace(c, code_languages=allowed), replace(solve_c, code_languages=allowed)
+    if deadline is not None and paced:
+        studied = sum(min(h, catalog.resources[r].hours) for r, h in partial.items())
+        fits = deadline * hpw + studied
+        if c.max_hours is None or fits < c.max_hours:
+            solve_c = replace(solve_c, max_hours=fits)
     start_state = dict(profile.skills)
-    problem = make_problem(
-        catalog,
-        start_state,
-        goal,
-        solve_c,
-        done=profile.done,
-        goal_choices=role.goal_choices(c.include_optional),
+    problem, extra = _problem_in_languages(
+        catalog, start_state, goal, solve_c, profile.done, role.goal_choices(c.include_optional)
     )
-    selection = solve(problem)
+    if extra:
+        allowed = tuple(sorted({*(allowed or ()), *extra}))
+        c = replace(c, code_languages=allowed)
+    try:
+        selection = solve(problem)
+    except InfeasibleError as err:
+        if deadline is None or not paced or problem.constraints.max_hours == c.max_hours:
+            raise
+        raise InfeasibleError(_pace_needed(problem, c.max_hours, deadline, hpw, by)) from err
+    notes = []
+    if deadline is not None and not paced:
+        left = sum(catalog.resources[r].hours for r in selection.resources) - sum(
+            min(h, catalog.resources[r].hours) for r, h in partial.items()
+        )
+        hpw = max(0.5, math.ceil(2 * left / deadline - 1e-9) / 2)  # rounded up to half hours
+        when = f"by {by.isoformat()}" if by is not None else f"in {deadline} weeks"
+        notes.append(f"To finish {when}, this plan needs {hpw:g} h/week.")
     p = _assemble(catalog, problem, selection, role.id, profile, hpw, start, explain, partial)
-    return replace(p, constraints=c, state=new_state(role.id, profile, c, hpw, start))
+    if extra:
+        names = " and ".join(language_name(x) for x in extra)
+        mine = [language_name(x) for x in allowed or () if x not in (*NEUTRAL_LANGUAGES, *extra)]
+        notes.append(
+            f"No plan stays within your languages and the role's ({', '.join(mine) or 'none'}), "
+            f"so this one also uses {names}."
+        )
+    if c.prefer_providers and selection.solver == "highs":
+        notes.append(_preference_note(catalog, problem, selection))
+    return replace(p, constraints=c, notes=notes, state=new_state(role.id, profile, c, hpw, start))
+
+
+def _preference_note(catalog: Catalog, problem: PlanningProblem, selection: Selection) -> str:
+    """Return, in words, how many steps a preference gave its providers and what it cost."""
+    c = problem.constraints
+    mine = sum(1 for r in selection.resources if preferred(catalog, r, c))
+    names = " or ".join(sorted(c.prefer_providers))
+    text = f"You prefer {names}: {mine} of {len(selection.resources)} steps come from them"
+    plain = solve(rebuild(problem, replace(c, prefer_providers=())), quick=True)
+    extra = selection.objective_value - plain.objective_value
+    if extra > 1e-6:
+        unit = {"hours": "h", "cost": "USD", "balanced": "h-equivalent"}[c.objective]
+        amount = f"${extra:,.2f}" if c.objective == "cost" else f"{extra:,.1f} {unit}"
+        return text + f"; without the preference the plan would take {amount} less."
+    return text + "; the preference cost nothing."
+
+
+def _deadline_weeks(weeks: int | None, by: dt.date | None, start: dt.date | None) -> int | None:
+    """Return the whole weeks a deadline leaves from the start (None: no deadline)."""
+    if weeks is not None and by is not None:
+        raise PlanningError("give a number of weeks or a date, not both", setting="weeks")
+    if weeks is not None:
+        if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= 5200:
+            raise PlanningError("must be a whole number of weeks from 1 to 5200", setting="weeks")
+        return weeks
+    if by is None or start is None:
+        return None
+    count = ((by - start).days + 1) // 7
+    if count < 1:
+        raise PlanningError(
+            f"{by.isoformat()} leaves less than a week after the start ({start.isoformat()})",
+            setting="by",
+        )
+    return count
+
+
+def _pace_needed(
+    problem: PlanningProblem, limit: float | None, weeks: int, hpw: float, by: dt.date | None
+) -> str:
+    """Return why no plan meets a deadline at a pace, and the pace the shortest plan needs."""
+    c = problem.constraints
+    when = f"by {by.isoformat()}" if by is not None else f"in {weeks} weeks"
+    try:
+        shortest = solve(
+            rebuild(problem, replace(c, max_hours=limit, objective="hours")), quick=True
+        )
+    except InfeasibleError as err:
+        return err.message
+    hours = shortest.objective_value
+    return (
+        f"no plan finishes {when} at {hpw:g} h/week: the shortest plan is {hours:,.1f} h, "
+        f"which needs {math.ceil(10 * hours / weeks - 1e-9) / 10:g} h/week"
+    )
+
+
+def _problem_in_languages(
+    catalog: Catalog,
+    start: Mapping[str, int],
+    goal: Mapping[str, int],
+    c: Constraints,
+    done: Sequence[str],
+    choices: Sequence[Choice],
+) -> tuple[PlanningProblem, tuple[str, ...]]:
+    """Return the problem in the allowed languages, or with the fewest languages added.
+
+    When nothing in the learner's and the role's languages reaches the goal, the languages the
+    left-out resources use are tried one at a time, then two at a time; of those that reach
+    the goal, the one whose plan is best under the objective wins (then by name). Returns the
+    problem and the languages added.
+    """
+    try:
+        return make_problem(catalog, start, goal, c, done=done, goal_choices=choices), ()
+    except InfeasibleError as first:
+        if c.code_languages is None:
+            raise
+        failure = first
+    allowed = set(c.code_languages)
+    outside: list[str] = sorted(
+        {
+            lang
+            for res in catalog.resources.values()
+            for lang in res.languages or ()
+            if lang not in allowed and lang not in c.avoid_languages
+        }
+    )
+    for size in (1, 2):
+        found: list[tuple[float, tuple[str, ...], PlanningProblem]] = []
+        for combo in itertools.combinations(outside, size):
+            wider = replace(c, code_languages=tuple(sorted(allowed | set(combo))))
+            try:
+                problem = make_problem(catalog, start, goal, wider, done=done, goal_choices=choices)
+                value = solve(problem, quick=True).objective_value
+            except (InfeasibleError, PlanningError):
+                continue
+            found.append((value, combo, problem))
+        if found:
+            _, added, problem = min(found, key=lambda f: (f[0], f[1]))
+            return problem, added
+    try:  # would any language do? If not, languages are not what stands in the way
+        every = replace(c, code_languages=None)
+        make_problem(catalog, start, goal, every, done=done, goal_choices=choices)
+    except InfeasibleError:
+        raise failure from None
+    mine = ", ".join(language_name(x) for x in sorted(allowed - set(NEUTRAL_LANGUAGES)))
+    avoided = ", ".join(language_name(x) for x in c.avoid_languages)
+    raise InfeasibleError(
+        f"{failure.message} (your languages: {mine or 'none'}"
+        + (f"; avoided: {avoided}" if avoided else "")
+        + "; name more languages, or allow any language)"
+    ) from None
 
 
 def _assemble(

@@ -42,11 +42,32 @@ def _topic(catalog: Catalog, rid: str) -> str:
     return catalog.skills[skill].category if skill in catalog.skills else ""
 
 
-def order(catalog: Catalog, start: Mapping[str, int], chosen: Sequence[str]) -> list[str]:
-    """Return chosen in an executable order: prerequisites first, same topic kept together.
+def _stage(catalog: Catalog, rid: str) -> int:
+    """Return where a resource belongs when prerequisites leave a choice.
 
-    Kahn's algorithm; among the resources that are ready, prefer the topic just studied,
-    then the shallowest in the dependency graph, then the id (so the order is stable).
+    0: an exam, taken as soon as its preparation is done; 1: foundations (concepts and
+    languages); 2: tools; 3: projects, last.
+    """
+    res = catalog.resources[rid]
+    if res.kind == "certification":
+        return 0
+    if res.kind == "project":
+        return 3
+    kinds = {
+        catalog.skills[s].kind
+        for s in res.teaches
+        if s in catalog.skills and catalog.skills[s].category != "credential"
+    }
+    return 2 if kinds == {"tool"} else 1
+
+
+def order(catalog: Catalog, start: Mapping[str, int], chosen: Sequence[str]) -> list[str]:
+    """Return chosen in an executable order a coach would follow.
+
+    Kahn's algorithm; among the resources that are ready: an exam first (right after its
+    preparation), then foundations before tools before projects (`_stage`), then the topic
+    just studied, then the shallowest in the dependency graph, then the id (so the order is
+    stable).
     """
     deps = dependencies(catalog, start, chosen)
     depth: dict[str, int] = {}
@@ -65,7 +86,13 @@ def order(catalog: Catalog, start: Mapping[str, int], chosen: Sequence[str]) -> 
             raise RuntimeError("the chosen resources depend on each other in a cycle")
         pick = min(
             ready,
-            key=lambda r: (_topic(catalog, r) != last_topic, depth_of(r), _topic(catalog, r), r),
+            key=lambda r: (
+                _stage(catalog, r),
+                _topic(catalog, r) != last_topic,
+                depth_of(r),
+                _topic(catalog, r),
+                r,
+            ),
         )
         done.append(pick)
         last_topic = _topic(catalog, pick)

@@ -61,7 +61,12 @@ def status_text(plan: Plan) -> str:
     if plan.solver == "trivial":
         return "nothing to learn: the goal is already met"
     if plan.status == "optimal":
-        text = f"proven optimal ({_ORDER[plan.objective]})"
+        order = _ORDER[plan.objective]
+        if plan.constraints.prefer_providers:
+            order = order.replace(
+                ", then", " with your preferred providers counted 20% less, then", 1
+            )
+        text = f"proven optimal ({order})"
     elif plan.solver == "greedy" and not plan.limit_note:  # asked for: no bound to report
         text = "feasible (a quick heuristic, not proven optimal)"
     else:
