@@ -132,7 +132,8 @@ def test_steps_explain_themselves(mini: Any) -> None:
     docker = by_id["docker-b"]
     assert [a.resource for a in docker.alternatives] == ["docker-a"]
     assert (
-        docker.alternatives[0].reason == "also teaches docker:2 but needs linux:1, +1.0 h overall"
+        docker.alternatives[0].reason
+        == "also teaches Docker 2 but needs Linux 1: a plan with it takes 1.0 more hours in all"
     )
 
 
@@ -417,4 +418,4 @@ def test_an_alternative_of_equal_hours_is_explained_by_its_cost(tmp_path: Any) -
     p = plan(catalog, "mle", from_role="analyst", objective="hours")
     step = next(s for s in p.steps if s.resource == "docker-b")
     reasons = {a.resource: a.reason for a in step.alternatives}
-    assert "the same hours overall but +$30.00" in reasons.get("docker-c", ""), reasons
+    assert "takes the same hours but $30.00 more in all" in reasons.get("docker-c", ""), reasons

@@ -202,3 +202,127 @@ def test_cli_flags_for_preferences(tmp_path: Any) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert '"prefer_providers": [\n      "coursera"' in result.output
+
+
+def _route_doc(catalog: Any, p: Any, resources: Any) -> dict[str, Any]:
+    """Return a plan document for another route, in an executable order, for the checker."""
+    from pathplanner.schedule import order
+
+    ordered = order(catalog, p.profile, list(resources))
+    steps = [{"resource": r, "hours": catalog.resources[r].hours} for r in ordered]
+    total = sum(s["hours"] for s in steps)
+    return {"profile": p.profile, "steps": steps, "target": p.target, "total_hours": total}
+
+
+def test_alternatives_are_valid_distinct_and_no_better(catalog: Any, graph: Any) -> None:
+    p = plan(catalog, "ml-engineer", from_role="data-analyst", alternatives=3, explain=False)
+    best = plan(catalog, "ml-engineer", from_role="data-analyst", explain=False)
+    assert [s.resource for s in p.steps] == [s.resource for s in best.steps]  # same best plan
+    assert len(p.routes) == 3
+    left_out: set[str] = set()
+    kept = {s.resource for s in p.steps}
+    for r in p.routes:
+        assert check_plan(graph, _route_doc(catalog, p, r.resources)) == []
+        assert (r.hours, r.cost_usd) >= (p.total_hours, p.total_cost_usd)
+        dropped = kept - set(r.resources)
+        assert dropped - left_out, "each route leaves out a step no route before it did"
+        left_out |= dropped
+        titles = {catalog.resources[x].title for x in dropped}
+        assert set(r.dropped) == titles
+        assert r.summary.startswith(("same hours", "+"))
+    doc = p.to_dict()
+    assert [a["rank"] for a in doc["alternatives"]] == [2, 3, 4]
+
+
+def test_tradeoff_points_are_each_proven_by_an_independent_plan(catalog: Any) -> None:
+    p = plan(catalog, "ml-engineer", from_role="data-analyst", tradeoff=True, explain=False)
+    points = p.tradeoff
+    assert len(points) >= 2
+    for a, b in itertools.pairwise(points):
+        assert a.cost_usd < b.cost_usd and a.hours > b.hours
+    for pt in points:
+        # the fewest hours within the point's cost is the point's hours, and the least cost
+        # within its hours is its cost: no plan beats it on both
+        fastest = plan(
+            catalog, "ml-engineer", from_role="data-analyst", budget_usd=pt.cost_usd, explain=False
+        )
+        assert fastest.total_hours == pt.hours
+        cheapest = plan(
+            catalog,
+            "ml-engineer",
+            from_role="data-analyst",
+            objective="cost",
+            max_hours=pt.hours,
+            explain=False,
+        )
+        assert cheapest.total_cost_usd == pt.cost_usd
+    assert points[-1].hours == p.total_hours  # the fastest point is the hours plan
+    doc = p.to_dict()
+    assert doc["tradeoff"][0] == {
+        "hours": points[0].hours,
+        "cost_usd": points[0].cost_usd,
+        "steps": points[0].steps,
+    }
+
+
+def test_tradeoff_and_routes_render_in_every_format(catalog: Any) -> None:
+    from pathplanner.render import render_plan
+
+    p = plan(
+        catalog, "ml-engineer", from_role="data-analyst", tradeoff=True, alternatives=1,
+        explain=False,
+    )  # fmt: skip
+    text = render_plan(p, "text", catalog)
+    assert "Hours against dollars" in text and "Other routes" in text
+    first = p.tradeoff[0]
+    assert f"${first.cost_usd:,.0f}" in text
+    html = render_plan(p, "html", catalog)
+    assert html.count("<circle") == len(p.tradeoff)
+    assert '<ol start="2">' in html
+    md = render_plan(p, "md", catalog)
+    assert "| Cost | Hours | Steps |" in md and "## Other routes" in md
+
+
+def test_compare_from_where_the_learner_stands(catalog: Any) -> None:
+    from pathplanner.analysis import compare
+    from pathplanner.profile import build_profile
+
+    me = build_profile(catalog, from_role="data-scientist")
+    data = compare(catalog, "ml-engineer", "mlops-engineer", me)
+    you = data["from_you"]
+    mle = plan(catalog, "ml-engineer", me, explain=False)
+    assert you["a"]["hours"] == mle.total_hours and you["a"]["weeks"] == mle.weeks
+    near = (
+        "MLOps Engineer" if you["b"]["hours"] < you["a"]["hours"] else "Machine Learning Engineer"
+    )
+    assert you["verdict"].startswith(f"From where you stand, {near} is nearer")
+    result = CliRunner().invoke(
+        cli, ["compare", "ml-engineer", "mlops-engineer", "--from", "data-scientist"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[2].startswith("From where you stand,")
+    assert "Pay of MLOps Engineer: " in result.output
+
+
+def test_learn_next_lists_only_what_can_start_today(catalog: Any) -> None:
+    from pathplanner.analysis import learn_next
+    from pathplanner.profile import build_profile
+
+    me = build_profile(catalog, from_role="data-analyst")
+    found = learn_next(catalog, "ml-engineer", me, limit=None)
+    best = plan(catalog, "ml-engineer", me, explain=False)
+    assert found
+    for n in found:
+        assert catalog.takeable(n.resource, me.skills)
+        langs = set(catalog.resources[n.resource].languages or ())
+        assert langs <= set(best.constraints.code_languages or ()) | {"none"}
+    gains = [n.gains for n in found]
+    assert gains == sorted(gains, reverse=True)
+    # the first step of the best plan can always start today, so it is listed
+    assert any(n.plan_step == 1 for n in found)
+    result = CliRunner().invoke(
+        cli, ["learn-next", "--from", "data-analyst", "--to", "ml-engineer", "--limit", "2",
+              "--format", "json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert '"format": "pathplanner-next/1"' in result.output

@@ -14,6 +14,7 @@ import click
 from . import __version__
 from ._cli_options import (
     _FILE,
+    _constraint_options,
     _curriculum_options,
     _esco_options,
     _force,
@@ -34,7 +35,8 @@ FLAGS = {
     "have": "--have", "hourly_rate": "--hourly-rate", "hours_per_week": "--hours-per-week",
     "include": "--include", "kind": "--kind", "max_hours": "--max-hours",
     "start": "--start", "target": "--to", "time_limit": "--time-limit",
-    "with_certs": "--with-cert", "weeks": "--weeks", "by": "--by", "exclude_ids": "--exclude", "exclude_skills": "--exclude-skill",
+    "with_certs": "--with-cert", "weeks": "--weeks", "by": "--by", "alternatives": "--alternatives",
+    "exclude_ids": "--exclude", "exclude_skills": "--exclude-skill",
     "prefer_providers": "--prefer-provider", "languages": "--languages",
     "avoid_languages": "--avoid-language", "any_language": "--any-language",
 }  # fmt: skip
@@ -309,6 +311,16 @@ def plan(graphs: tuple[Path, ...], target: str, hours_per_week: float | None,
       pathplanner plan --profile me.yaml --to mlops-engineer --optimize cost --budget-usd 300
       pathplanner plan --from ds --to mle --hours-per-week 8 --start 2027-01-04 --format json -o plan.json
       pathplanner plan --from ds --to mle --start 2027-01-04 -o plan.md      (also .html .csv .ics .dot)
+      pathplanner plan --from data-analyst --to ml-engineer --by 2027-09-01 --budget-usd 600
+      pathplanner plan --from data-scientist --to ml-engineer --languages python --exclude-skill aws
+      pathplanner plan --from data-analyst --to ml-engineer --tradeoff --alternatives 2
+
+    \b
+    Order of preference: the objective (--optimize) first, then study hours or cost
+    (whichever is not the objective), then the fewest steps, then resource ids (at the
+    first id where two equal plans differ, the plan that has it wins). Resources in a
+    programming language outside yours and the role's are used only when no plan can
+    do without (the plan says so).
     """
     from .planner import plan as make_plan
     from .progress import guard_overwrite
@@ -489,18 +501,25 @@ def plan_many_cmd(graphs: tuple[Path, ...], profiles: Path, target: str | None, 
 @click.argument("role_a")
 @click.argument("role_b")
 @_format_option
-def compare(graphs: tuple[Path, ...], role_a: str, role_b: str, fmt: str) -> None:
+@_profile_options
+def compare(graphs: tuple[Path, ...], role_a: str, role_b: str, fmt: str, **kw: Any) -> None:
     """Compare two roles: shared and distinct skills, hours each way, certifications, pay.
+
+    With where you stand (--profile, --from, --have), it opens with a verdict: hours,
+    weeks, cost and pay of each role from your position.
 
     \b
     Examples:
       pathplanner compare data-scientist ml-engineer
+      pathplanner compare ml-engineer mlops-engineer --profile me.yaml
       pathplanner compare "data analyst" "analytics engineer" --format json
     """
     from .analysis import compare as do_compare
     from .show import compare_text
 
-    data = do_compare(_catalog(graphs), role_a, role_b)
+    catalog = _catalog(graphs)
+    given = any(kw.get(k) for k in ("from_role", "have", "profile_file", "done"))
+    data = do_compare(catalog, role_a, role_b, _profile(catalog, kw) if given else None)
     _emit(_json(data) if fmt == "json" else compare_text(data))
 
 
@@ -523,6 +542,39 @@ def suggest(graphs: tuple[Path, ...], limit: int | None, fmt: str, **kw: Any) ->
     catalog = _catalog(graphs)
     ranked = do_suggest(catalog, _profile(catalog, kw), limit=limit)
     _emit(_json([s.to_dict() for s in ranked]) if fmt == "json" else suggestions_text(ranked))
+
+
+@cli.command(name="learn-next")
+@_graph_option
+@_profile_options
+@click.option("--to", "target", required=True, metavar="ROLE", help="The role you want.")
+@_constraint_options
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Show at most N.")  # fmt: skip
+@_format_option
+def learn_next_cmd(graphs: tuple[Path, ...], target: str, limit: int, fmt: str, **kw: Any) -> None:
+    """List what you can start today, ranked by how much of the role it brings.
+
+    Only resources whose prerequisites you already meet, and that your constraints allow
+    (languages, exclusions, free only ...), are listed; each says whether it is a step of
+    your best plan.
+
+    \b
+    Examples:
+      pathplanner learn-next --from data-analyst --to ml-engineer
+      pathplanner learn-next --have python:2,sql:1 --to data-scientist --free-only --limit 5
+    """
+    from .analysis import learn_next, learn_next_text
+
+    catalog = _catalog(graphs)
+    profile = _profile(catalog, kw)
+    found = learn_next(catalog, target, profile, _constraints(kw), limit=limit)
+    if fmt == "json":
+        from dataclasses import asdict
+
+        doc = {"format": "pathplanner-next/1", "target": catalog.resolve_role(target).id}
+        _emit(_json(doc | {"resources": [asdict(n) for n in found]}))
+    else:
+        _emit(learn_next_text(found, catalog.resolve_role(target).name))
 
 
 def _terminated(signum: int, _frame: Any) -> None:

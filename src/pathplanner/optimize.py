@@ -22,7 +22,16 @@ from .errors import InfeasibleError, PlanningError
 from .models import Choice
 from .semantics import Frontier, closure, lacking, learn, unmet, unmet_choices
 
-__all__ = ["Constraints", "PlanningProblem", "Selection", "make_problem", "replay", "solve"]
+__all__ = [
+    "Constraints",
+    "PlanningProblem",
+    "Selection",
+    "frontier",
+    "make_problem",
+    "replay",
+    "routes",
+    "solve",
+]
 
 Objective = Literal["hours", "cost", "balanced"]
 OBJECTIVES: tuple[str, ...] = ("hours", "cost", "balanced")
@@ -127,7 +136,8 @@ def replay(
     return state, errors
 
 
-def _exclusion(catalog: Catalog, rid: str, c: Constraints, done: set[str]) -> str | None:
+def exclusion(catalog: Catalog, rid: str, c: Constraints, done: set[str]) -> str | None:
+    """Return why the constraints leave a resource out, in words (None: they don't)."""
     res = catalog.resources[rid]
     if rid in done:
         return "already done"
@@ -291,7 +301,7 @@ def _base(
     excluded: dict[str, str] = {}
     allowed: list[str] = []
     for rid in catalog.resources:
-        why = _exclusion(catalog, rid, c, done_set)
+        why = exclusion(catalog, rid, c, done_set)
         if why is None:
             allowed.append(rid)
         else:
@@ -689,6 +699,7 @@ class _Model:
         self.rows = len(rows)
         self.lower = list(lp.col_lower_)
         self.upper = [1.0] * len(cols)
+        self.moved: set[int] = set()
 
     def run(
         self, weights: Sequence[float], warm: Sequence[int] | None, seconds: float
@@ -748,21 +759,32 @@ class _Model:
     def bound(self, col: int, lower: float, upper: float) -> None:
         """Set a column's bounds."""
         self.h.changeColBounds(col, lower, upper)
+        self.moved.add(col)
+
+    def restore_bounds(self) -> None:
+        """Put back the bounds of every column moved since the model was built."""
+        for col in sorted(self.moved):
+            self.h.changeColBounds(col, self.lower[col], self.upper[col])
+        self.moved.clear()
 
 
 def _solve_milp(problem: PlanningProblem, quick: bool = False) -> Selection:
     """Solve the lexicographic objectives in turn, then settle ties by the project's rule."""
-    c = problem.constraints
-    deadline = time.monotonic() + float(c.time_limit)
+    deadline = time.monotonic() + float(problem.constraints.time_limit)
     model = _Model(problem)
+    return _select(problem, model, _left(deadline), quick)
+
+
+def _left(deadline: float) -> Callable[[], float]:
+    return lambda: deadline - time.monotonic()
+
+
+def _select(
+    problem: PlanningProblem, model: _Model, left: Callable[[], float], quick: bool = False
+) -> Selection:
+    """Return the best plan the model allows now, as a Selection (see `_lexicographic`)."""
     stages = _stages(problem)
-    if quick:  # the objective and the next one: enough to compare two plans
-        stages = stages[:2]
-
-    def left() -> float:
-        return deadline - time.monotonic()
-
-    status, chosen, bound = model.run(stages[0], None, left())
+    status, chosen, bound, note = _lexicographic(model, stages, left, quick)
     if status == "infeasible":
         raise InfeasibleError(_why_limits(problem))
     if status == "none":
@@ -772,23 +794,132 @@ def _solve_milp(problem: PlanningProblem, quick: bool = False) -> Selection:
         return Selection(
             tuple(ids), "feasible", _total(problem, ids), bound, "highs", note=_LIMIT_SEARCH
         )
-    note = ""
-    every = list(range(len(model.cols)))
-    for prev, weights in zip(stages, [*stages[1:], None], strict=True):
-        value = sum(prev[i] for i in chosen)
-        model.add_row(every, prev, value + _tolerance(value))
-        if weights is None:
-            break
-        status, better, _ = model.run(weights, chosen, left())
-        if status != "optimal":
-            note = _LIMIT_TIES
-            break
-        chosen = better
-    if not note and not quick:
-        chosen, note = _first_by_id(model, chosen, left)
     ids = [model.cols[i] for i in chosen]
     value = _total(problem, ids)
     return Selection(tuple(sorted(ids)), "optimal", value, value, "highs", note=note)
+
+
+def _lexicographic(
+    model: _Model,
+    stages: Sequence[Sequence[float]],
+    left: Callable[[], float],
+    quick: bool,
+    ties: bool = True,
+) -> tuple[str, list[int], float, str]:
+    """Minimize the stages in turn, then settle ties by id (`ties`; quick: the first two
+    stages only, no ties).
+
+    Returns (optimal | limit | none | infeasible, chosen columns, bound, note). The model is
+    left as it was: the rows added are dropped and the columns' bounds restored.
+    """
+    if quick:
+        stages, ties = stages[:2], False
+    rows = model.rows
+    try:
+        status, chosen, bound = model.run(stages[0], None, left())
+        if status != "optimal":
+            return status, chosen, bound, _LIMIT_SEARCH if status == "limit" else ""
+        note = ""
+        every = list(range(len(model.cols)))
+        for prev, weights in zip(stages, [*stages[1:], None], strict=True):
+            value = sum(prev[i] for i in chosen)
+            model.add_row(every, prev, value + _tolerance(value))
+            if weights is None:
+                break
+            status, better, _ = model.run(weights, chosen, left())
+            if status != "optimal":
+                note = _LIMIT_TIES
+                break
+            chosen = better
+        if not note and ties:
+            chosen, note = _first_by_id(model, chosen, left)
+        return "optimal", sorted(chosen), bound, note
+    finally:
+        while model.rows > rows:
+            model.drop_last_row()
+        model.restore_bounds()
+
+
+def frontier(problem: PlanningProblem, most: int = 40) -> tuple[list[Selection], str]:
+    """Return the hours-against-cost trade-off: every plan no other beats on both, cheapest first.
+
+    Each point is the cheapest plan that takes fewer hours than the one before, then the
+    fewest hours and steps at that cost, each proven on one model. Its hours, cost and steps
+    are what the point is; which of several equal plans gives them is left open (the plan
+    for a budget says). Also returns what a time limit cut, in words ("" when nothing was).
+    """
+    deadline = time.monotonic() + float(problem.constraints.time_limit)
+    left = _left(deadline)
+    res = problem.catalog.resources
+    cols = problem.candidates
+    hours = [res[r].hours for r in cols]
+    cost = [res[r].cost_usd for r in cols]
+    steps = [1.0] * len(cols)
+    model = _Model(problem)
+    every = list(range(len(cols)))
+    points: list[Selection] = []
+    rows = model.rows
+    note = ""
+    try:
+        while len(points) < most:
+            status, chosen, _, cut = _lexicographic(
+                model, [cost, hours, steps], left, False, ties=False
+            )
+            if status == "infeasible":
+                break
+            if status != "optimal" or cut:
+                note = cut or _LIMIT_SEARCH
+                break
+            ids = tuple(sorted(model.cols[i] for i in chosen))
+            took = sum(hours[i] for i in chosen)
+            points.append(Selection(ids, "optimal", took, took, "highs"))
+            model.add_row(every, hours, took - 1e-3)  # strictly fewer hours next
+    finally:
+        while model.rows > rows:
+            model.drop_last_row()
+    return points, note
+
+
+def routes(problem: PlanningProblem, count: int) -> tuple[list[Selection], str]:
+    """Return the best plan and up to `count` next-best ones, like a map's other routes: each
+    is proven best among the plans that leave out a step of the best plan that every route
+    before it kept, so each departs from the best plan somewhere new.
+
+    Also returns what a time limit cut, in words ("" when nothing was). Raise
+    InfeasibleError when no plan meets the limits.
+    """
+    deadline = time.monotonic() + float(problem.constraints.time_limit) * (1 + count)
+    left = _left(deadline)
+    model = _Model(problem)
+    stages = _stages(problem)
+    found: list[Selection] = []
+    kept: set[int] | None = None  # the best plan's steps no route so far has left out
+    rows = model.rows
+    note = ""
+    try:
+        while len(found) <= count:
+            status, chosen, _, cut = _lexicographic(model, stages, left, False)
+            if status == "infeasible" and not found:
+                raise InfeasibleError(_why_limits(problem))
+            if status == "infeasible":
+                break
+            if status != "optimal" and not found:
+                return [solve(problem)], _LIMIT_SEARCH  # the best plan found in the time
+            if status != "optimal" or cut:
+                note = cut or _LIMIT_SEARCH
+                break
+            ids = tuple(sorted(model.cols[i] for i in chosen))
+            value = _total(problem, ids)
+            found.append(Selection(ids, "optimal", value, value, "highs"))
+            kept = set(chosen) if kept is None else kept & set(chosen)
+            if not kept:
+                break
+            row = sorted(kept)
+            model.add_row(row, [1.0] * len(row), len(row) - 1.0)  # leave one of them out
+    finally:
+        while model.rows > rows:
+            model.drop_last_row()
+    return found, note
 
 
 def _first_by_id(

@@ -20,11 +20,13 @@ from .optimize import (
     Objective,
     PlanningProblem,
     Selection,
+    frontier,
     language_name,
     make_problem,
     preferred,
     rebuild,
     replay,
+    routes,
     solve,
 )
 from .profile import Profile, build_profile
@@ -57,6 +59,28 @@ class Alternative:
     title: str
     reason: str
     delta: float | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """Another way to the goal: the next best plan that leaves out a step of the ones before."""
+
+    rank: int  # 2: the second best plan, ...
+    resources: tuple[str, ...]
+    hours: float
+    cost_usd: float
+    added: tuple[str, ...]  # titles of the steps the best plan does not have
+    dropped: tuple[str, ...]  # titles of the best plan's steps this one does without
+    summary: str  # what it trades, in words: "+12 h, -$60; without ..., with ..."
+
+
+@dataclass(frozen=True)
+class TradeoffPoint:
+    """One point of the hours-against-dollars trade-off: no plan is both faster and cheaper."""
+
+    hours: float
+    cost_usd: float
+    steps: int
 
 
 @dataclass(frozen=True)
@@ -120,6 +144,8 @@ class Plan:
     # what the learner should know about how the plan was made, in plain words: languages it
     # had to add, what a preference cost, the pace a deadline needs
     notes: list[str] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)  # asked for with `alternatives`
+    tradeoff: list[TradeoffPoint] = field(default_factory=list)  # asked for with `tradeoff`
 
     @property
     def total_hours(self) -> float:
@@ -162,6 +188,17 @@ class Plan:
             "optimality_gap": round(self.optimality_gap, 6),
             **({"limit_note": self.limit_note} if self.limit_note else {}),
             **({"notes": list(self.notes)} if self.notes else {}),
+            **({"alternatives": [_route_dict(r) for r in self.routes]} if self.routes else {}),
+            **(
+                {
+                    "tradeoff": [
+                        {"hours": t.hours, "cost_usd": t.cost_usd, "steps": t.steps}
+                        for t in self.tradeoff
+                    ]
+                }
+                if self.tradeoff
+                else {}
+            ),
             "hours_per_week": self.hours_per_week,
             "weeks": self.weeks,
             "start_date": self.start_date.isoformat() if self.start_date else None,
@@ -232,6 +269,18 @@ class Plan:
     def to_json(self) -> dict[str, Any]:
         """Return the plan as a pathplanner-plan/1 document (the old name of `to_dict`)."""
         return self.to_dict()
+
+
+def _route_dict(r: Route) -> dict[str, Any]:
+    return {
+        "rank": r.rank,
+        "hours": r.hours,
+        "cost_usd": r.cost_usd,
+        "resources": list(r.resources),
+        "added": list(r.added),
+        "dropped": list(r.dropped),
+        "summary": r.summary,
+    }
 
 
 def checked(value: Any, name: str) -> float:
@@ -401,6 +450,8 @@ def plan(
     explain: bool = True,
     weeks: int | None = None,
     by: dt.date | None = None,
+    alternatives: int = 0,
+    tradeoff: bool = False,
 ) -> Plan:
     """Return the cheapest plan from a profile to a target role, proven optimal where possible.
 
@@ -427,6 +478,11 @@ def plan(
     pace (`hours_per_week` or the profile's) the plan must fit it, and when none can, the
     InfeasibleError says what pace would; without a pace, the plan is scheduled at the pace it
     needs, which a note reports.
+
+    `alternatives` (N) adds the N next-best routes, each proven best among the plans that
+    leave out a step of every plan before it, with what it trades; `tradeoff` adds the
+    hours-against-dollars trade-off (every plan no other beats on both). Both are solved on
+    the plan's own model.
 
     Names (roles, skills, resources) resolve by id, name or alias. A profile's `done_hours`
     (hours studied of resources not finished) keep those resources in the plan with the
@@ -493,8 +549,15 @@ def plan(
     if extra:
         allowed = tuple(sorted({*(allowed or ()), *extra}))
         c = replace(c, code_languages=allowed)
+    if not 0 <= alternatives <= 20 or isinstance(alternatives, bool):
+        raise PlanningError("must be a whole number from 0 to 20", setting="alternatives")
+    found: list[Selection] = []
     try:
-        selection = solve(problem)
+        if alternatives and c.solver == "milp" and problem.candidates:
+            found, cut = routes(problem, alternatives)
+            selection = replace(found[0], note=cut) if cut else found[0]
+        else:
+            selection = solve(problem)
     except InfeasibleError as err:
         if deadline is None or not paced or problem.constraints.max_hours == c.max_hours:
             raise
@@ -517,7 +580,61 @@ def plan(
         )
     if c.prefer_providers and selection.solver == "highs":
         notes.append(_preference_note(catalog, problem, selection))
-    return replace(p, constraints=c, notes=notes, state=new_state(role.id, profile, c, hpw, start))
+    points: list[TradeoffPoint] = []
+    if tradeoff and c.solver == "milp" and problem.candidates:
+        sweep, cut = frontier(problem)
+        res = catalog.resources
+        points = [
+            TradeoffPoint(
+                round(sum(res[r].hours for r in pt.resources), 2),
+                round(sum(res[r].cost_usd for r in pt.resources), 2),
+                len(pt.resources),
+            )
+            for pt in sweep
+        ]
+        if cut:
+            notes.append(f"The trade-off is incomplete: {cut}.")
+    return replace(
+        p,
+        constraints=c,
+        notes=notes,
+        routes=_routes(catalog, found),
+        tradeoff=points,
+        state=new_state(role.id, profile, c, hpw, start),
+    )
+
+
+def _routes(catalog: Catalog, found: Sequence[Selection]) -> list[Route]:
+    """Return the routes after the best one, each with what it trades against the best."""
+    if not found:
+        return []
+    res = catalog.resources
+    best = set(found[0].resources)
+
+    def totals(ids: Iterable[str]) -> tuple[float, float]:
+        ids = list(ids)
+        return sum(res[r].hours for r in ids), sum(res[r].cost_usd for r in ids)
+
+    hours0, cost0 = totals(best)
+    out: list[Route] = []
+    for rank, sel in enumerate(found[1:], start=2):
+        hours, cost = totals(sel.resources)
+        added = tuple(sorted(res[r].title for r in sel.resources if r not in best))
+        dropped = tuple(sorted(res[r].title for r in best if r not in sel.resources))
+        dh, dc = hours - hours0, cost - cost0
+        parts = [
+            "same hours" if abs(dh) < 1e-6 else f"{dh:+,.1f} h",
+            "same cost" if abs(dc) < 1e-6 else ("+" if dc > 0 else "-") + f"${abs(dc):,.2f}",
+        ]
+        text = ", ".join(parts)
+        if dropped:
+            text += "; without " + ", ".join(f"'{t}'" for t in dropped)
+        if added:
+            text += "; with " + ", ".join(f"'{t}'" for t in added)
+        out.append(
+            Route(rank, sel.resources, round(hours, 2), round(cost, 2), added, dropped, text)
+        )
+    return out
 
 
 def _preference_note(catalog: Catalog, problem: PlanningProblem, selection: Selection) -> str:
@@ -791,6 +908,21 @@ def experience_note(role: Role, experience: Mapping[str, float]) -> str:
     return "the role also asks for " + " and ".join(parts) if parts else ""
 
 
+def _more(amount: float, objective: str) -> str:
+    """Return an extra amount of an objective in words: '12.5 more hours', '$40.00 more'."""
+    if objective == "cost":
+        return f"${amount:,.2f} more"
+    if objective == "hours":
+        return f"{amount:,.1f} more hours"
+    return f"{amount:,.1f} more hours-equivalent (hours plus cost at the hourly rate)"
+
+
+def _level_name(catalog: Catalog, skill: str, level: int) -> str:
+    """Return a skill level in words: 'Object-oriented programming 2'."""
+    known = catalog.skills.get(skill)
+    return f"{known.name if known else skill} {level}"
+
+
 def _served(
     catalog: Catalog,
     problem: PlanningProblem,
@@ -833,19 +965,18 @@ def _alternatives(
             if alt not in chosen and alt not in seen and problem.weight(alt) < mine:
                 seen[alt] = (s, lv)
     picks = sorted(seen, key=lambda a: (problem.weight(a), a))[:limit]
-    unit = _UNITS[problem.constraints.objective]
     out: list[Alternative] = []
     for alt in picks:
         s, lv = seen[alt]
         res = catalog.resources[alt]
-        head = f"also teaches {s}:{lv}"
+        head = f"also teaches {_level_name(catalog, s, lv)}"
         if alt in problem.excluded:
             out.append(
                 Alternative(alt, res.title, f"{head} but is ruled out: {problem.excluded[alt]}")
             )
             continue
         missing = unmet(catalog.effective(alt), before)
-        needs = ", ".join(f"{k}:{v}" for k, v in missing.items())
+        needs = ", ".join(_level_name(catalog, k, v) for k, v in missing.items())
         delta: float | None = None
         try:
             forced = replace(
@@ -866,18 +997,21 @@ def _alternatives(
         if needs:
             parts.append(f"but needs {needs}")
         text = " ".join(parts)
-        joiner = ", " if needs else ", but choosing it costs "
+        joiner = ": a plan with it takes " if needs else ", but a plan with it takes "
         if other.status != "optimal" or other.note:
             text += ", but the time limit stopped the comparison"
             delta = None
         elif delta > 1e-6:
-            text += f"{joiner}+{delta:,.1f} {unit} overall"
+            text += f"{joiner}{_more(delta, problem.constraints.objective)} in all"
         elif (second := _second(catalog, problem, other.resources, selection.resources)) > 1e-6:
             objective = problem.constraints.objective
-            extra = f"+${second:,.2f}" if objective == "hours" else f"+{second:,.1f} h"
+            extra = _more(second, "cost" if objective == "hours" else "hours")
             same = {"hours": "hours", "cost": "cost", "balanced": "hours plus cost"}[objective]
-            text += f"{joiner}the same {same} overall but {extra}"
+            text += f"{joiner}the same {same} but {extra} in all"
         else:
-            text += ", but is no cheaper overall (an equally good plan; ties go to the first by id)"
+            text += (
+                ", but is no better in all (an equally good plan: ties go to the resource "
+                "first in alphabetical order of ids)"
+            )
         out.append(Alternative(alt, res.title, text, delta))
     return out
