@@ -31,6 +31,7 @@ __all__ = [
     "replay",
     "routes",
     "solve",
+    "swaps",
 ]
 
 Objective = Literal["hours", "cost", "balanced"]
@@ -192,10 +193,13 @@ def make_problem(
     constraints: Constraints,
     done: Sequence[str] = (),
     goal_choices: Sequence[Choice] = (),
+    extra: Sequence[str] = (),
 ) -> PlanningProblem:
     """Reduce a request to the resources that are allowed, takeable and relevant to the goal.
 
-    The goal is a set of levels, plus choices of which one option each must be met.
+    The goal is a set of levels, plus choices of which one option each must be met. `extra`
+    names resources to keep as candidates (with what they need) though they may never pay:
+    the alternatives an explanation forces in.
     """
     c = constraints
     if c.objective not in OBJECTIVES:
@@ -231,10 +235,11 @@ def make_problem(
     need: dict[str, int] = dict(unmet(goal, start))
     for choice in unmet_choices(goal_choices, start):
         learn(need, unmet(choice.options, start))  # any option may be the one taken
-    for rid in c.include:
-        learn(need, _needs(catalog, rid, start))
     takeable_set = set(takeable)
-    relevant: set[str] = set(c.include)
+    seeds = [*c.include, *(r for r in extra if r in takeable_set and r not in c.include)]
+    for rid in seeds:
+        learn(need, _needs(catalog, rid, start))
+    relevant: set[str] = set(seeds)
 
     def pays(rid: str) -> bool:
         if preferred(catalog, rid, c):
@@ -1036,6 +1041,51 @@ def _why_limits(problem: PlanningProblem) -> str:
         f"together (the cheapest plan costs ${cheapest.objective_value:,.2f}, the shortest "
         f"takes {shortest.objective_value:,.1f} h)"
     )
+
+
+def swaps(
+    problem: PlanningProblem, pairs: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], Selection | None]:
+    """Return, for each (take, drop) pair, the best plan that takes one resource and not the
+    other (the first two objectives; None when there is none), all solved on one model.
+
+    One problem holds every resource a pair takes, with what it needs; each pair only moves
+    two columns' bounds, so the model is built once however many pairs there are.
+    """
+    c = problem.constraints
+    limit = replace(c, time_limit=min(c.time_limit, 2.0))
+    done = [r for r, why in problem.excluded.items() if why == "already done"]
+    wider = make_problem(
+        problem.catalog,
+        problem.start,
+        problem.goal,
+        c,
+        done=done,
+        goal_choices=problem.goal_choices,
+        extra=sorted({take for take, _ in pairs}),
+    )
+    model = _Model(wider)
+    stages = _stages(wider)
+    column = {rid: i for i, rid in enumerate(model.cols)}
+    out: dict[tuple[str, str], Selection | None] = {}
+    for take, drop in pairs:
+        if take not in column:  # it can never be taken under these constraints
+            out[(take, drop)] = None
+            continue
+        model.bound(column[take], 1.0, 1.0)
+        if drop in column:
+            model.bound(column[drop], 0.0, 0.0)
+        deadline = time.monotonic() + float(limit.time_limit)
+        status, chosen, bound, note = _lexicographic(model, stages, _left(deadline), True)
+        if status == "infeasible":
+            out[(take, drop)] = None
+        elif status != "optimal":
+            out[(take, drop)] = Selection((), "feasible", math.inf, bound, "highs", _LIMIT_SEARCH)
+        else:
+            ids = tuple(sorted(model.cols[i] for i in chosen))
+            value = _total(wider, ids)
+            out[(take, drop)] = Selection(ids, "optimal", value, value, "highs", note=note)
+    return out
 
 
 def rebuild(problem: PlanningProblem, constraints: Constraints) -> PlanningProblem:

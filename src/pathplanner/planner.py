@@ -28,6 +28,7 @@ from .optimize import (
     replay,
     routes,
     solve,
+    swaps,
 )
 from .profile import Profile, build_profile
 from .schedule import dependencies, order, schedule
@@ -774,11 +775,11 @@ def _assemble(
             needed_by[b].append(position[rid])
 
     state = dict(start_state)
-    steps: list[Step] = []
-    for i, (rid, when) in enumerate(zip(ordered, timing, strict=True), start=1):
-        res = catalog.resources[rid]
+    befores: list[dict[str, int]] = []
+    all_closes: list[list[tuple[str, int]]] = []
+    for rid in ordered:
         before = dict(state)
-        learn(state, res.teaches)
+        learn(state, catalog.resources[rid].teaches)
         closes = sorted(
             (s, lv) for s, lv in problem.goal.items() if before.get(s, 0) < lv <= state.get(s, 0)
         )
@@ -789,11 +790,25 @@ def _assemble(
                     for s, lv in sorted(choice.options.items())
                     if before.get(s, 0) < lv <= state.get(s, 0) and (s, lv) not in closes
                 )
-        alternatives = (
-            _alternatives(catalog, problem, selection, rid, before, deps, ordered, closes)
-            if explain
-            else []
-        )
+        befores.append(before)
+        all_closes.append(closes)
+    picks = {
+        rid: _picks(catalog, problem, rid, deps, ordered, closes) if explain else []
+        for rid, closes in zip(ordered, all_closes, strict=True)
+    }
+    # every comparison an explanation needs, solved on one model
+    forced = swaps(
+        problem,
+        [(alt, rid) for rid in ordered for alt, _ in picks[rid] if alt not in problem.excluded],
+    )
+    steps: list[Step] = []
+    for i, (rid, when) in enumerate(zip(ordered, timing, strict=True), start=1):
+        res = catalog.resources[rid]
+        before, closes = befores[i - 1], all_closes[i - 1]
+        alternatives = [
+            _reason(catalog, problem, selection, rid, alt, need, before, forced)
+            for alt, need in picks[rid]
+        ]
         steps.append(
             Step(
                 number=i,
@@ -942,18 +957,17 @@ def _served(
     return served
 
 
-def _alternatives(
+def _picks(
     catalog: Catalog,
     problem: PlanningProblem,
-    selection: Selection,
     rid: str,
-    before: Mapping[str, int],
     deps: Mapping[str, Sequence[str]],
     ordered: Sequence[str],
     closes: Sequence[tuple[str, int]],
     limit: int = 2,
-) -> list[Alternative]:
-    """Explain why cheaper-looking resources that teach the same thing were not chosen."""
+) -> list[tuple[str, tuple[str, int]]]:
+    """Return the cheaper-looking resources that teach what a step is there for (at most
+    `limit`), each with the (skill, level) it would have served."""
     if rid in problem.constraints.include:
         return []
     served = _served(catalog, problem, rid, deps, closes)
@@ -964,54 +978,48 @@ def _alternatives(
         for alt in catalog.providers(s, lv):
             if alt not in chosen and alt not in seen and problem.weight(alt) < mine:
                 seen[alt] = (s, lv)
-    picks = sorted(seen, key=lambda a: (problem.weight(a), a))[:limit]
-    out: list[Alternative] = []
-    for alt in picks:
-        s, lv = seen[alt]
-        res = catalog.resources[alt]
-        head = f"also teaches {_level_name(catalog, s, lv)}"
-        if alt in problem.excluded:
-            out.append(
-                Alternative(alt, res.title, f"{head} but is ruled out: {problem.excluded[alt]}")
-            )
-            continue
-        missing = unmet(catalog.effective(alt), before)
-        needs = ", ".join(_level_name(catalog, k, v) for k, v in missing.items())
-        delta: float | None = None
-        try:
-            forced = replace(
-                problem.constraints,
-                include=(*problem.constraints.include, alt),
-                exclude_ids=(rid,),
-                time_limit=min(problem.constraints.time_limit, 2.0),
-            )
-            other = solve(rebuild(problem, forced), quick=True)
-            delta = other.objective_value - selection.objective_value
-        except (InfeasibleError, PlanningError):
-            reason = f"{head} but cannot replace it under these constraints"
-            if needs:
-                reason += f" (needs {needs})"
-            out.append(Alternative(alt, res.title, reason))
-            continue
-        parts = [head]
+    return [(alt, seen[alt]) for alt in sorted(seen, key=lambda a: (problem.weight(a), a))[:limit]]
+
+
+def _reason(
+    catalog: Catalog,
+    problem: PlanningProblem,
+    selection: Selection,
+    rid: str,
+    alt: str,
+    need: tuple[str, int],
+    before: Mapping[str, int],
+    forced: Mapping[tuple[str, str], Selection | None],
+) -> Alternative:
+    """Explain, in words, why a cheaper-looking resource was not taken instead of a step."""
+    res = catalog.resources[alt]
+    head = f"also teaches {_level_name(catalog, *need)}"
+    if alt in problem.excluded:
+        return Alternative(alt, res.title, f"{head} but is ruled out: {problem.excluded[alt]}")
+    missing = unmet(catalog.effective(alt), before)
+    needs = ", ".join(_level_name(catalog, k, v) for k, v in missing.items())
+    other = forced.get((alt, rid))
+    if other is None:
+        reason = f"{head} but cannot replace it under these constraints"
         if needs:
-            parts.append(f"but needs {needs}")
-        text = " ".join(parts)
-        joiner = ": a plan with it takes " if needs else ", but a plan with it takes "
-        if other.status != "optimal" or other.note:
-            text += ", but the time limit stopped the comparison"
-            delta = None
-        elif delta > 1e-6:
-            text += f"{joiner}{_more(delta, problem.constraints.objective)} in all"
-        elif (second := _second(catalog, problem, other.resources, selection.resources)) > 1e-6:
-            objective = problem.constraints.objective
-            extra = _more(second, "cost" if objective == "hours" else "hours")
-            same = {"hours": "hours", "cost": "cost", "balanced": "hours plus cost"}[objective]
-            text += f"{joiner}the same {same} but {extra} in all"
-        else:
-            text += (
-                ", but is no better in all (an equally good plan: ties go to the resource "
-                "first in alphabetical order of ids)"
-            )
-        out.append(Alternative(alt, res.title, text, delta))
-    return out
+            reason += f" (needs {needs})"
+        return Alternative(alt, res.title, reason)
+    text = head + (f" but needs {needs}" if needs else "")
+    joiner = ": a plan with it takes " if needs else ", but a plan with it takes "
+    delta: float | None = other.objective_value - selection.objective_value
+    objective = problem.constraints.objective
+    if other.status != "optimal" or other.note:
+        text += ", but the time limit stopped the comparison"
+        delta = None
+    elif delta is not None and delta > 1e-6:
+        text += f"{joiner}{_more(delta, objective)} in all"
+    elif (second := _second(catalog, problem, other.resources, selection.resources)) > 1e-6:
+        extra = _more(second, "cost" if objective == "hours" else "hours")
+        same = {"hours": "hours", "cost": "cost", "balanced": "hours plus cost"}[objective]
+        text += f"{joiner}the same {same} but {extra} in all"
+    else:
+        text += (
+            ", but is no better in all (an equally good plan: ties go to the resource "
+            "first in alphabetical order of ids)"
+        )
+    return Alternative(alt, res.title, text, delta)
