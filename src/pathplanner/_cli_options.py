@@ -136,7 +136,7 @@ _curriculum_options = _options(
     click.option("--templates", "templates_dir", type=_INPUT_DIR,
                  help="Your own syllabus.<fmt>.j2 / plan.<fmt>.j2 templates (sandboxed)."),
     click.option("--format", "formats", default="md,html,csv", show_default=True,
-                 help="Comma-separated: md, html, csv."),
+                 help="Comma-separated: md, html, csv; imscc (an IMS Common Cartridge 1.1 course), moodle-csv, canvas-csv (competency frameworks)."),
     _constraint_options,
     click.option("--hours-per-week", type=_Number("hours_per_week"),
                  help="Cohort study hours per week (a learner's own value wins)."),
