@@ -165,4 +165,17 @@ _plan_many_options = _options(
     click.option("--output", "-o", type=_FILE, help="Write the JSON lines to FILE."),
     _force,
 )
+_new_resource_options = _options(
+    click.option("--graph", "graph_dir", required=True, type=_INPUT_DIR,
+                 help="Your graph directory: the entry goes into its resources file."),
+    click.option("--id", "rid", required=True, metavar="ID",
+                 help="The new resource's id: lower-case words joined by '-', e.g. dab-stats-lab."),
+    click.option("--kind", default="course", show_default=True, metavar="KIND",
+                 help="course, workshop, lab, lecture, project, book, ... (see graph/README.md)."),
+    click.option("--file", metavar="FILE",
+                 help="The YAML file (in --graph) to append to or create; default: its only "
+                 "resources file, else resources.yaml."),
+    click.option("--force", is_flag=True,
+                 help="Replace --file if it exists and is not a resources file."),
+)
 # fmt: on
