@@ -236,6 +236,9 @@ def test_scaffold_refuses_what_it_cannot_do_safely(tmp_path: Path) -> None:
     for bad in ("Bad Id", "x\x1b[31m", "../etc", ""):
         with pytest.raises(PathPlannerError, match="is not an id"):
             new_resource(ours, bad)
+    for outside in ("../x.yaml", "/etc/passwd", "notes.txt"):
+        with pytest.raises(PathPlannerError, match=r"is not a \.yaml file inside"):
+            new_resource(ours, "dab-z", file=outside)
     with pytest.raises(PathPlannerError, match="graph directory not found"):
         new_resource(tmp_path / "missing", "dab-y")
     with pytest.raises(PathPlannerError, match="built-in resource 'Builtin title'"):
@@ -268,3 +271,34 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_cycles_through_a_choice_and_through_the_skill_taught() -> None:
+    from conftest import resource, skill
+
+    from pathplanner.catalog import Catalog
+    from pathplanner.models import Resource, Role, Skill
+    from pathplanner.validate import check_catalog
+
+    entries = mini_entries()
+    viz = skill("viz", "visualization", 2)
+    viz["levels"][1]["requires_any"] = [{"name": "a BI tool", "options": {"sql": 2, "linux": 2}}]
+    viz["levels"][2]["requires"] = {"python": 3}
+    entries["skills"].append(viz)
+    entries["resources"] += [
+        resource("viz-course", {"viz": 1, "docker": 1}),  # needs one of a BI tool
+        resource("sql-after-docker", {"sql": 2}, requires={"docker": 1}),
+        resource("viz-advanced", {"viz": 2}, requires={"viz": 1}),  # needs python 3
+        resource("python-after-viz", {"python": 3}, requires={"viz": 2}),
+    ]
+    catalog = Catalog(
+        skills={s["id"]: Skill.model_validate(s) for s in entries["skills"]},
+        resources={r["id"]: Resource.model_validate(r) for r in entries["resources"]},
+        roles={r["id"]: Role.model_validate(r) for r in entries["roles"]},
+    )
+    mine = {("resource", "viz-course"), ("resource", "viz-advanced")}
+    same, choice = (str(p) for p in check_catalog(catalog, mine))
+    assert choice.startswith("<unknown>: viz-course: teaches.viz: your course `viz-course` ")
+    assert "Viz 1 needs Sql 2, which 'Sql After Docker' teaches" in choice
+    assert "split it into two: one that teaches Docker 1, and one that teaches Viz 1" in choice
+    assert "teach a lower level of Viz, one that does not need Python 3" in same

@@ -117,8 +117,15 @@ def _target(graph_dir: Path, file: str | None) -> Path:
     from ._input import walk_files
 
     if file is not None:
-        path = Path(file)
-        return path if path.is_absolute() else graph_dir / path
+        path = graph_dir / file
+        if not path.resolve().is_relative_to(graph_dir.resolve()) or path.suffix.lower() not in (
+            ".yaml",
+            ".yml",
+        ):
+            raise PathPlannerError(
+                f"{file!r} is not a .yaml file inside {graph_dir}", setting="file"
+            )
+        return path
     files = [p for p in walk_files(graph_dir, (".yaml", ".yml")) if _read_resources(p) is not None]
     if len(files) > 1:
         shown = ", ".join(str(p.relative_to(graph_dir)) for p in files)
