@@ -409,7 +409,7 @@ def curriculum(graphs: tuple[Path, ...], target: str, cohort: Path, out_dir: Pat
       pathplanner curriculum --to data-analyst --cohort learners.csv --out cohort-2027/
       pathplanner curriculum --to ml-engineer --cohort cohort.yaml --out out/ --graph ./our-courses --format md,csv --start 2027-01-04
     """
-    from .curriculum import export_curriculum
+    from .curriculum import LMS_FILES, export_curriculum
 
     catalog = _catalog(graphs)
     with contextlib.ExitStack() as stack:
@@ -429,11 +429,14 @@ def curriculum(graphs: tuple[Path, ...], target: str, cohort: Path, out_dir: Pat
         )  # fmt: skip
     for prob in cur.problems:
         click.echo(_safe(f"{'error' if strict else 'skipped'}: {cohort}: {prob}"), err=True)
-    click.echo(
-        f"wrote {len(written)} files to {out_dir}: syllabus ({len(cur.modules)} modules), "
-        f"{len(cur.plans)} personal plan(s), summary.csv"
-        + (f"; {len(cur.problems)} row(s) skipped" if cur.problems else "")
+    lms = [p.name for p in written if p.name in LMS_FILES.values()]
+    what = (
+        f"syllabus ({len(cur.modules)} modules), {len(cur.plans)} personal plan(s), "
+        if len(written) > len(lms) + 1
+        else f"{len(cur.modules)} modules: "
     )
+    click.echo(f"wrote {len(written)} files to {out_dir}: {what}" + "".join(f"{n}, " for n in lms)
+               + "summary.csv" + (f"; {len(cur.problems)} row(s) skipped" if cur.problems else ""))  # fmt: skip
     if strict and cur.problems:
         raise click.ClickException(f"{len(cur.problems)} bad row(s) in {cohort} (--strict)")
 
