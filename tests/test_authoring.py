@@ -189,7 +189,7 @@ def test_a_filled_in_scaffold_validates_and_an_unfilled_one_does_not(tmp_path: P
     _, problems = validate_dirs([mini, ours])
     unfilled = sorted(str(p) for p in problems)
     assert len(unfilled) == 10
-    assert f"{ours}/resources.yaml: line 10: dab-sql-lab: hours: replace the placeholder FILL-IN" in unfilled  # fmt: skip
+    assert f"{ours}/resources.yaml: line 9: dab-sql-lab: hours: replace the placeholder FILL-IN" in unfilled  # fmt: skip
     filled = fill(fill(text, "dab-sql-lab", "sql"), "dab-linux-workshop", "linux")
     first.path.write_text(filled)
     catalog, problems = validate_dirs([mini, ours])

@@ -164,7 +164,7 @@ def validate(graphs: tuple[Path, ...], verbose: bool) -> None:
     from .text import check_text
 
     check = check_graph(graphs, builtin=_builtin(graphs))
-    _emit(check_text(check, verbose))
+    _emit(check_text(check, verbose, "--verbose"))
     if not check.ok:
         click.echo(f"{len(check.errors)} problem(s) found.", err=True)
         sys.exit(1)

@@ -23,8 +23,7 @@ _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 # Every field of a resource (models.Resource), explained; {id} and {kind} are filled in.
 _ENTRY = """\
-  # ---- {id}: a new resource. Replace every FILL-IN, then check with
-  #      pathplanner validate --graph {graph}
+  # ---- {id}: a new resource. Replace every FILL-IN, then validate this directory ({graph}).
   - id: {id}  # what you type to name it; lower-case words joined by '-'; never change it once used
     kind: {kind}  # {kinds}
     title: "FILL-IN: the title learners see"
