@@ -272,6 +272,7 @@ def test_curriculum_imscc_only_writes_no_personal_plans(mini_dir: Path, tmp_path
     result = run_curriculum(mini_dir, tmp_path, "imscc")
     assert result.exit_code == 0, result.output
     out = tmp_path / "out"
+    assert result.output.endswith(f"wrote 2 files to {out}: 3 modules: course.imscc, summary.csv\n")
     assert sorted(p.name for p in out.iterdir()) == ["course.imscc", "summary.csv"]
     rows = list(csv.DictReader((out / "summary.csv").open()))
     assert [r["file"] for r in rows] == ["", ""]
