@@ -46,7 +46,7 @@ def test_validate_clean_and_broken(tmp_path: Path, mini_dir: Path) -> None:
     result = run("validate", "--no-builtin", "--graph", str(bad))
     assert result.exit_code == 1
     assert (
-        f"error: {bad}/resources.yaml: py-free: teaches.pyhton: unknown skill 'pyhton' — "
+        f"error: {bad}/resources.yaml: line 12: py-free: teaches.pyhton: unknown skill 'pyhton' — "
         "did you mean 'python'?\n"
     ) in result.output
 

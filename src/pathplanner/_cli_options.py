@@ -161,7 +161,7 @@ _curriculum_options = _options(
     click.option("--templates", "templates_dir", type=_INPUT_DIR,
                  help="Your own syllabus.<fmt>.j2 / plan.<fmt>.j2 templates (sandboxed)."),
     click.option("--format", "formats", default="md,html,csv", show_default=True,
-                 help="Comma-separated: md, html, csv."),
+                 help="Comma-separated: md, html, csv; imscc (an IMS Common Cartridge 1.1 course), moodle-csv, canvas-csv (competency frameworks)."),
     _constraint_options,
     click.option("--hours-per-week", type=_Number("hours_per_week"),
                  help="Cohort study hours per week (a learner's own value wins)."),
@@ -189,5 +189,18 @@ _plan_many_options = _options(
     _constraint_options,
     click.option("--output", "-o", type=_FILE, help="Write the JSON lines to FILE."),
     _force,
+)
+_new_resource_options = _options(
+    click.option("--graph", "graph_dir", required=True, type=_INPUT_DIR,
+                 help="Your graph directory: the entry goes into its resources file."),
+    click.option("--id", "rid", required=True, metavar="ID",
+                 help="The new resource's id: lower-case words joined by '-', e.g. dab-stats-lab."),
+    click.option("--kind", default="course", show_default=True, metavar="KIND",
+                 help="course, workshop, lab, lecture, project, book, ... (see graph/README.md)."),
+    click.option("--file", metavar="FILE",
+                 help="The YAML file (in --graph) to append to or create; default: its only "
+                 "resources file, else resources.yaml."),
+    click.option("--force", is_flag=True,
+                 help="Replace --file if it exists and is not a resources file."),
 )
 # fmt: on

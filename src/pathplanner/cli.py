@@ -20,6 +20,7 @@ from ._cli_options import (
     _force,
     _format_option,
     _graph_option,
+    _new_resource_options,
     _plan_many_options,
     _plan_options,
     _profile_options,
@@ -39,6 +40,7 @@ FLAGS = {
     "exclude_ids": "--exclude", "exclude_skills": "--exclude-skill",
     "prefer_providers": "--prefer-provider", "languages": "--languages",
     "avoid_languages": "--avoid-language", "any_language": "--any-language",
+    "rid": "--id", "file": "--file", "graph": "--graph",
 }  # fmt: skip
 
 
@@ -149,24 +151,57 @@ def cli() -> None:
 
 @cli.command()
 @_graph_option
-def validate(graphs: tuple[Path, ...]) -> None:
+@click.option("--verbose", "-v", is_flag=True,
+              help="With --graph, also show the notes about the built-in graph.")  # fmt: skip
+def validate(graphs: tuple[Path, ...], verbose: bool) -> None:
     """Check the knowledge graph and report every problem at once.
 
-    Exit status 0 when the graph is clean, 1 when it is not.
+    Every error names its file and line; every cycle is explained from your own resource
+    outward, with what to change. Exit status 0 when the graph is clean, 1 when it is not.
 
     \b
     Examples:
       pathplanner validate
       pathplanner validate --graph ./my-bootcamp-catalog
+      pathplanner validate --graph ./my-bootcamp-catalog --verbose
     """
     from .load import check_graph
     from .text import check_text
 
     check = check_graph(graphs, builtin=_builtin(graphs))
-    _emit(check_text(check))
+    _emit(check_text(check, verbose, "--verbose"))
     if not check.ok:
         click.echo(f"{len(check.errors)} problem(s) found.", err=True)
         sys.exit(1)
+
+
+# -- authoring your own modules -----------------------------------------------------------------
+
+
+@cli.group()
+def new() -> None:
+    """Start a new entry of your own graph directory (Example: pathplanner new resource ...)."""
+
+
+@new.command(name="resource")
+@_new_resource_options
+def new_resource_cmd(graph_dir: Path, rid: str, kind: str, file: str | None, force: bool) -> None:
+    """Add a resource entry with every field explained, to fill in and validate: appended
+    to the directory's resources file, or a new resources.yaml. Replace every FILL-IN.
+
+    \b
+    Examples:
+      pathplanner new resource --graph ./our-courses --id dab-stats-lab --kind lab
+      pathplanner new resource --graph ./our-courses --id dab-sql-workshop --kind workshop --file sql.yaml
+    """
+    from .load import load_catalog
+    from .scaffold import new_resource
+
+    builtin = {r: res.title for r, res in load_catalog().resources.items()}
+    made = new_resource(graph_dir, rid, kind, file=file, force=force, builtin_ids=builtin)
+    how = "appended to" if made.appended else "wrote"
+    click.echo(_safe(f"{how} {made.path} (line {made.line}): fill in every FILL-IN, then run\n"
+                     f"  pathplanner validate --graph {graph_dir}"))  # fmt: skip
 
 
 def _listing(listing: Any, fmt: str) -> None:
@@ -390,7 +425,7 @@ def curriculum(graphs: tuple[Path, ...], target: str, cohort: Path, out_dir: Pat
       pathplanner curriculum --to data-analyst --cohort learners.csv --out cohort-2027/
       pathplanner curriculum --to ml-engineer --cohort cohort.yaml --out out/ --graph ./our-courses --format md,csv --start 2027-01-04
     """
-    from .curriculum import export_curriculum
+    from .curriculum import LMS_FILES, export_curriculum
 
     catalog = _catalog(graphs)
     with contextlib.ExitStack() as stack:
@@ -410,11 +445,14 @@ def curriculum(graphs: tuple[Path, ...], target: str, cohort: Path, out_dir: Pat
         )  # fmt: skip
     for prob in cur.problems:
         click.echo(_safe(f"{'error' if strict else 'skipped'}: {cohort}: {prob}"), err=True)
-    click.echo(
-        f"wrote {len(written)} files to {out_dir}: syllabus ({len(cur.modules)} modules), "
-        f"{len(cur.plans)} personal plan(s), summary.csv"
-        + (f"; {len(cur.problems)} row(s) skipped" if cur.problems else "")
+    lms = [p.name for p in written if p.name in LMS_FILES.values()]
+    what = (
+        f"syllabus ({len(cur.modules)} modules), {len(cur.plans)} personal plan(s), "
+        if len(written) > len(lms) + 1
+        else f"{len(cur.modules)} modules: "
     )
+    click.echo(f"wrote {len(written)} files to {out_dir}: {what}" + "".join(f"{n}, " for n in lms)
+               + "summary.csv" + (f"; {len(cur.problems)} row(s) skipped" if cur.problems else ""))  # fmt: skip
     if strict and cur.problems:
         raise click.ClickException(f"{len(cur.problems)} bad row(s) in {cohort} (--strict)")
 
