@@ -1073,6 +1073,14 @@ def _second(
     return total(theirs) - total(ours)
 
 
+_WORDS = {"ml": "ML", "ai": "AI", "bi": "BI", "mlops": "MLOps", "llm": "LLM"}
+
+
+def family_name(family: str) -> str:
+    """Return an experience family in words: 'ml-engineering' -> 'ML engineering'."""
+    return " ".join(_WORDS.get(w, w) for w in family.split("-"))
+
+
 def experience_note(role: Role, experience: Mapping[str, float]) -> str:
     """Return what experience a role asks for beyond a learner's, in words ("" when none)."""
     parts = []
@@ -1081,7 +1089,8 @@ def experience_note(role: Role, experience: Mapping[str, float]) -> str:
         if have + 1e-9 < need.years:
             about = "about " if need.estimate else ""
             parts.append(
-                f"{about}{need.years:g} years of {need.family} experience (you have {have:g})"
+                f"{about}{need.years:g} years of {family_name(need.family)} experience "
+                f"(you have {have:g})"
             )
     return "the role also asks for " + " and ".join(parts) if parts else ""
 
