@@ -1075,7 +1075,8 @@ def swaps(
             out[(take, drop)] = None
             continue
 
-        def force() -> None:  # each solve puts the bounds back when it ends
+        def force(take: str = take, drop: str = drop) -> None:
+            # each solve puts the bounds back when it ends, so they are set before each
             model.bound(column[take], 1.0, 1.0)
             if drop in column:
                 model.bound(column[drop], 0.0, 0.0)
