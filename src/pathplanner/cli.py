@@ -23,6 +23,7 @@ from ._cli_options import (
     _plan_options,
     _profile_options,
     _progress_options,
+    _serve_options,
 )
 from .errors import PathPlannerError, UnknownNameError
 
@@ -520,6 +521,51 @@ def suggest(graphs: tuple[Path, ...], limit: int | None, fmt: str, **kw: Any) ->
     catalog = _catalog(graphs)
     ranked = do_suggest(catalog, _profile(catalog, kw), limit=limit)
     _emit(_json([s.to_dict() for s in ranked]) if fmt == "json" else suggestions_text(ranked))
+
+
+# -- the planner page ---------------------------------------------------------------------------
+
+
+@cli.command()
+@_graph_option
+@_serve_options
+def serve(graphs: tuple[Path, ...], host: str, port: int, data_dir: Path | None,
+          no_browser: bool, allow_remote: bool, threads: int) -> None:  # fmt: skip
+    """Open the planner page: plan, tick off and re-plan in your browser.
+
+    The page runs on this computer only (127.0.0.1, a free port unless --port) and keeps
+    your plans in one database file in your data directory (--data to move it). Stop it
+    with Ctrl-C; nothing saved is lost.
+
+    \b
+    Examples:
+      pathplanner serve
+      pathplanner serve --port 8765 --no-browser
+      pathplanner serve --graph ./our-courses --data ./bootcamp-plans
+    """
+    from ._paths import data_dir as default_data_dir
+    from .web import is_loopback, make_app
+    from .web import serve as run
+
+    if not is_loopback(host):
+        click.echo(
+            f"Warning: --host {host} lets other computers reach the planner page; it has no "
+            "login, so anyone who can reach it can read and change the plans.",
+            err=True,
+        )
+        if not allow_remote:
+            raise click.UsageError(f"--host {host} is not this computer only: add --allow-remote")
+    app = make_app(data_dir or default_data_dir(), graphs, builtin=_builtin(graphs))
+
+    def ready(url: str) -> None:
+        click.echo(f"The planner page is at {url}  (plans in {app.store.path}; Ctrl-C to stop)")
+        if not no_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    run(app, host, port, threads=threads, on_ready=ready)
+    click.echo("Stopped.", err=True)
 
 
 def _terminated(signum: int, _frame: Any) -> None:
