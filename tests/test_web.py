@@ -66,7 +66,9 @@ def test_api_plan_is_the_library_plan(client: Client, app: PlannerApp) -> None:
     r = client.post("/api/plan", json={"from": "analyst", "to": "ML Engineer", "hours_per_week": 5})
     assert r.status_code == 200
     doc = r.json
-    want = pathplanner.plan(app.catalog, "mle", from_role="analyst", hours_per_week=5, explain=False)
+    want = pathplanner.plan(
+        app.catalog, "mle", from_role="analyst", hours_per_week=5, explain=False
+    )
     assert doc == json.loads(json.dumps(want.to_dict()))
     assert doc["format"] == "pathplanner-plan/1"
     assert [s["resource"] for s in doc["steps"]] == ["docker-b", "py-paid", "ml-course"]
@@ -96,10 +98,18 @@ def test_api_plan_week_options(client: Client) -> None:
     ("body", "status", "needle"),
     [
         ({"from": "analyst", "to": "mlee"}, 400, "unknown role 'mlee' — did you mean 'mle'?"),
-        ({"have": {"python": 7}, "to": "mle"}, 400, "have: python: level must be a whole number from 0 to 3, got 7"),  # fmt: skip
+        (
+            {"have": {"python": 7}, "to": "mle"},
+            400,
+            "have: python: level must be a whole number from 0 to 3, got 7",
+        ),
         ({"have": {"python": "two"}, "to": "mle"}, 400, "have: python:"),
         ({"have": {"pyton": 1}, "to": "mle"}, 400, "did you mean 'python'"),
-        ({"to": "mle", "hours_per_wek": 3}, 400, "hours_per_wek: unknown field — did you mean 'hours_per_week'?"),  # fmt: skip
+        (
+            {"to": "mle", "hours_per_wek": 3},
+            400,
+            "hours_per_wek: unknown field — did you mean 'hours_per_week'?",
+        ),
         ({"to": "mle", "hours_per_week": 1e300}, 400, "hours_per_week"),
         ({"to": "mle", "hours_per_week": 0}, 400, "hours_per_week"),
         ({"to": "mle", "budget_usd": -1}, 400, "budget_usd"),
@@ -205,7 +215,11 @@ def _cohort_csv() -> bytes:
 def test_api_curriculum_zip(client: Client) -> None:
     r = client.post(
         "/api/curriculum",
-        data={"cohort": (io.BytesIO(_cohort_csv()), "learners.csv"), "to": "mle", "formats": ["md", "csv"]},  # fmt: skip
+        data={
+            "cohort": (io.BytesIO(_cohort_csv()), "learners.csv"),
+            "to": "mle",
+            "formats": ["md", "csv"],
+        },
         content_type="multipart/form-data",
     )
     assert r.status_code == 200, r.get_data(as_text=True)
@@ -216,7 +230,10 @@ def test_api_curriculum_zip(client: Client) -> None:
     assert "Cid,skipped: have: unknown skill 'pyton' — did you mean 'python'?" in summary
     bad = client.post(
         "/api/curriculum",
-        data={"cohort": (io.BytesIO(b"nom,from\nAnn,analyst\n"), "../../etc/passwd.csv"), "to": "mle"},  # fmt: skip
+        data={
+            "cohort": (io.BytesIO(b"nom,from\nAnn,analyst\n"), "../../etc/passwd.csv"),
+            "to": "mle",
+        },
         content_type="multipart/form-data",
     )
     msg = _error(bad, 400)
@@ -247,9 +264,16 @@ def test_pages_render(client: Client) -> None:
 def test_new_plan_tick_and_download(client: Client, app: PlannerApp) -> None:
     r = client.post(
         "/new",
-        data=_form(app, name="<b>Eve</b>", start_method="skills", **{"skill:python": "1"},
-                   have_text="sql:1", to="machine learning engineer", hours_per_week="6",
-                   start="2027-01-04"),  # fmt: skip
+        data=_form(
+            app,
+            name="<b>Eve</b>",
+            start_method="skills",
+            **{"skill:python": "1"},
+            have_text="sql:1",
+            to="machine learning engineer",
+            hours_per_week="6",
+            start="2027-01-04",
+        ),
     )
     assert r.status_code == 303
     page = client.get(r.headers["Location"]).get_data(as_text=True)
@@ -260,9 +284,7 @@ def test_new_plan_tick_and_download(client: Client, app: PlannerApp) -> None:
     revision = re.search(r'name="revision" value="(\d+)"', page)
     assert revision
     lid = r.headers["Location"].rsplit("/", 1)[1]
-    r = client.post(
-        f"/plan/{lid}/progress", data=_form(app, done=done, revision=revision.group(1))
-    )
+    r = client.post(f"/plan/{lid}/progress", data=_form(app, done=done, revision=revision.group(1)))
     assert r.status_code == 303 and r.headers["Location"].endswith("?saved=2")
     after = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "2 steps marked done" in after
@@ -295,6 +317,12 @@ def test_new_plan_form_errors_are_shown(client: Client, app: PlannerApp) -> None
     assert 'value="analist"' in page  # what was typed stays in the form
     r = client.post("/new", data=_form(app, start_method="skills", to="mle"))
     assert "give at least one skill" in r.get_data(as_text=True)
+    r = client.post("/new", data=_form(app, start_method="skills", to="mle", **{"skill:python": "9", "skill:sql": "x"}))  # fmt: skip
+    page = r.get_data(as_text=True)
+    assert "python: level must be a whole number from 0 to 3, got 9" in page
+    assert "sql: level must be a whole number from 0 to 3, got &#39;x&#39;" in page
+    r = client.post("/new", data=_form(app, start_method="skills", to="mle", **{"skill:python": "2"}))  # fmt: skip
+    assert r.status_code == 303
     r = client.post("/new", data=_form(app, start_method="role", **{"from": "analyst"}, to="mle", hours_per_week="lots"))  # fmt: skip
     assert "Hours per week:" in r.get_data(as_text=True)
     r = client.post("/new", data=_form(app, start_method="teleport", to="mle"))
@@ -341,8 +369,13 @@ def test_cohort_page_with_graph_zip(client: Client, app: PlannerApp) -> None:
     extra = {"resources": [resource("docker-fast", {"docker": 2, "linux": 1}, hours=1)]}
     r = client.post(
         "/cohort",
-        data=_form(app, cohort=(io.BytesIO(b"name,have\nAnn,python:2\n"), "c.csv"),
-                   graph=(io.BytesIO(_graph_zip(extra)), "g.zip"), to="mle", formats=["csv"]),  # fmt: skip
+        data=_form(
+            app,
+            cohort=(io.BytesIO(b"name,have\nAnn,python:2\n"), "c.csv"),
+            graph=(io.BytesIO(_graph_zip(extra)), "g.zip"),
+            to="mle",
+            formats=["csv"],
+        ),
         content_type="multipart/form-data",
     )
     assert r.status_code == 200, r.get_data(as_text=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 from .errors import OutputError, PathPlannerError
 from .progress import PlanState, parse_state
 
-__all__ = ["DB_NAME", "LearnerRecord", "NotFoundError", "Store", "StaleError"]
+__all__ = ["DB_NAME", "LearnerRecord", "NotFoundError", "StaleError", "Store"]
 
 DB_NAME = "pathplanner.sqlite3"
 _SCHEMA = """

@@ -244,8 +244,9 @@ def _read_skills_start(catalog: Catalog, form: MultiDict[str, str]) -> dict[str,
     have: dict[str, Any] = {}
     for key, value in form.items(multi=True):
         m = _SKILL_FIELD.match(key)
-        if m and value.strip() not in ("", "0"):
-            have[m.group(1)] = value.strip()
+        value = value.strip()
+        if m and value not in ("", "0"):
+            have[m.group(1)] = int(value) if value.isdecimal() and len(value) < 4 else value
     typed = [line.strip() for line in form.get("have_text", "").splitlines() if line.strip()]
     levels: dict[str, Any] | list[str] = have
     if typed:
@@ -410,11 +411,12 @@ class PlannerApp:
         request.max_content_length = MAX_BODY
         request.max_form_memory_size = MAX_BODY
         response = self.dispatch(request)
-        return response(environ, start_response)  # type: ignore[no-any-return]
+        return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
         """Route a request; every failure becomes a page or a JSON error, never a traceback."""
         from werkzeug.exceptions import HTTPException
+        from werkzeug.routing import RequestRedirect
 
         api = request.path.startswith("/api/")
         try:
@@ -426,9 +428,9 @@ class PlannerApp:
                 request.max_form_memory_size = MAX_UPLOAD
             handler = getattr(self, endpoint)
             return handler(request, **args)  # type: ignore[no-any-return]
+        except RequestRedirect as err:  # /plan/x/ -> /plan/x
+            return err.get_response(request.environ)
         except HTTPException as err:
-            if err.response is not None:
-                return err.response  # a redirect raised by routing
             code = err.code or 500
             message = _http_message(code, err.description or "")
             return self._error(request, code, message, api)
@@ -447,9 +449,14 @@ class PlannerApp:
         if self.hosts and request.host.lower() not in self.hosts:
             raise Forbidden(f"this server answers only to {', '.join(sorted(self.hosts))}")
         origin = request.headers.get("Origin")
-        if request.method not in ("GET", "HEAD") and origin and origin != "null":
-            if urlsplit(origin).netloc.lower() != request.host.lower():
-                raise Forbidden("a request from another site was refused")
+        # a browser names the page a request comes from; "null" (a sandboxed or local file
+        # page) is not this site either
+        if (
+            request.method not in ("GET", "HEAD")
+            and origin is not None
+            and urlsplit(origin).netloc.lower() != request.host.lower()
+        ):
+            raise Forbidden("a request from another site was refused")
 
     def _check_token(self, request: Request) -> None:
         from werkzeug.exceptions import BadRequest
@@ -643,9 +650,7 @@ class PlannerApp:
             return profile_of(self.catalog, record.state), label
         role = request.args.get("from", "").strip()
         if role:
-            return build_profile(self.catalog, from_role=role), self.catalog.resolve_role(
-                role
-            ).name
+            return build_profile(self.catalog, from_role=role), self.catalog.resolve_role(role).name
         return None, ""
 
     def compare(self, request: Request) -> Response:
@@ -736,9 +741,7 @@ class PlannerApp:
         from werkzeug.exceptions import UnsupportedMediaType
 
         if request.mimetype != "application/json":
-            raise UnsupportedMediaType(
-                "send JSON with the header 'Content-Type: application/json'"
-            )
+            raise UnsupportedMediaType("send JSON with the header 'Content-Type: application/json'")
         raw = request.get_data(cache=False)
         try:
             return json.loads(raw.decode("utf-8-sig"), parse_constant=_no_constant)
@@ -805,16 +808,16 @@ class PlannerApp:
             self.store.delete(lid)
             return _json({"deleted": lid})
         record = self.store.get(lid)
-        return _json({"id": record.id, "revision": record.revision, **record_document(record.state)})
+        return _json(
+            {"id": record.id, "revision": record.revision, **record_document(record.state)}
+        )
 
     def api_learner_plan(self, request: Request, lid: str) -> Response:
         from .render import render_plan
 
         fmt = request.args.get("format", "json")
         if fmt not in DOWNLOADS:
-            raise UnknownNameError(
-                "format", fmt, [], setting="format", choices=list(DOWNLOADS)
-            )
+            raise UnknownNameError("format", fmt, [], setting="format", choices=list(DOWNLOADS))
         record = self.store.get(lid)
         p = self.plans.plan(record.state, explain=fmt not in ("json", "csv", "ics"))
         return _download(render_plan(p, fmt, self.catalog), DOWNLOADS[fmt], None)
@@ -851,7 +854,7 @@ _SAFE = {
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # "no-referrer" would make form posts say Origin: null
     "Cache-Control": "no-store",
 }
 
@@ -897,7 +900,7 @@ _HTTP = {
 
 def _http_message(code: int, description: str) -> str:
     if code == 413:
-        return f"what was sent is too large (at most {MAX_BODY // (1024 * 1024)} MB; uploads of a cohort at most {MAX_UPLOAD // (1024 * 1024)} MB)"  # noqa: E501
+        return f"what was sent is too large (at most {MAX_BODY // (1024 * 1024)} MB; uploads of a cohort at most {MAX_UPLOAD // (1024 * 1024)} MB)"
     if code in (404, 405):
         return _HTTP[code]
     return description if description and "<" not in description else _HTTP.get(code, "error")
@@ -924,7 +927,9 @@ def _date(text: str, name: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ProfileError(f"must be a date (YYYY-MM-DD), got '{text[:40]}'", setting=name) from None
+        raise ProfileError(
+            f"must be a date (YYYY-MM-DD), got '{text[:40]}'", setting=name
+        ) from None
 
 
 def _next_monday(today: dt.date) -> dt.date:
@@ -969,20 +974,28 @@ class Server:
     port: int
     url: str
 
+    closing: bool = False
+
     def run(self) -> None:
         """Answer requests until closed; Ctrl-C stops it quietly."""
         try:
             self.server.run()
         except KeyboardInterrupt:
             pass
+        except OSError:
+            if not self.closing:  # closed from another thread: the loop's socket is gone
+                raise
 
     def close(self) -> None:
         """Stop listening; a request being answered is finished or not started, never half."""
+        self.closing = True
         self.server.close()
         self.server.task_dispatcher.shutdown(timeout=5)
 
 
-def make_server(app: PlannerApp, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> Server:
+def make_server(
+    app: PlannerApp, host: str = "127.0.0.1", port: int = 0, threads: int = 8
+) -> Server:
     """Return the app listening with waitress on host and port (0: a free one).
 
     On this machine only (loopback), the app answers only to its own address, so a web page
@@ -996,7 +1009,7 @@ def make_server(app: PlannerApp, host: str = "127.0.0.1", port: int = 0, threads
         )
     except OSError as err:
         raise ServerError(f"cannot listen on {host} port {port}: {err.strerror or err}") from err
-    real_port = int(server.effective_port)  # type: ignore[union-attr]
+    real_port = int(server.effective_port)
     if is_loopback(host):
         app.hosts = {f"{h}:{real_port}" for h in ("127.0.0.1", "localhost", "[::1]")}
     shown = f"[{host}]" if ":" in host else host
