@@ -128,7 +128,8 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 
 @pytest.mark.parametrize(
-    "name", ["../evil.yaml", "/etc/evil.yaml", "a/../../evil.yaml", "C:\\x\\evil.yaml", "a/.hidden.yaml"]
+    "name",
+    ["../evil.yaml", "/etc/evil.yaml", "a/../../evil.yaml", "C:\\x\\evil.yaml", "a/.hidden.yaml"],
 )
 def test_unpack_graph_refuses_paths_that_leave(tmp_path: Path, name: str) -> None:
     with pytest.raises(InputError, match="not a plain relative file name"):
@@ -164,7 +165,7 @@ def test_curriculum_zip_is_deterministic(mini: Any, mini_dir: Path) -> None:
     assert "docker-fast" in zipfile.ZipFile(io.BytesIO(data)).read("learners/ann.csv").decode()
     with pytest.raises(UnknownNameError, match="did you mean 'md'"):
         curriculum_zip(mini, "mle", cohort, "c.csv", formats=["mdd"])
-    with pytest.raises(InputError, match="must be .csv, .yaml or .yml"):
+    with pytest.raises(InputError, match=r"must be \.csv, \.yaml or \.yml"):
         curriculum_zip(mini, "mle", cohort, "c.txt")
     with pytest.raises(ProfileError, match="name the role"):
         curriculum_zip(mini, "", cohort, "c.csv")

@@ -106,8 +106,15 @@ def test_kill_9_during_writes_leaves_every_record_whole(tmp_path: Path, mini: An
     lid = store.add("Ann", a).id
     for delay in (0.3, 0.7, 1.1):
         proc = subprocess.Popen(
-            [sys.executable, "-c", _WRITER, str(store.directory), lid,
-             json.dumps(a.to_dict()), json.dumps(b.to_dict())],  # fmt: skip
+            [
+                sys.executable,
+                "-c",
+                _WRITER,
+                str(store.directory),
+                lid,
+                json.dumps(a.to_dict()),
+                json.dumps(b.to_dict()),
+            ],
             stdout=subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": SRC},
         )
@@ -126,8 +133,18 @@ def test_kill_9_during_writes_leaves_every_record_whole(tmp_path: Path, mini: An
 
 def _start_server(data: Path, graph: Path) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pathplanner", "serve", "--no-browser", "--data", str(data),
-         "--graph", str(graph), "--no-builtin"],  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pathplanner",
+            "serve",
+            "--no-browser",
+            "--data",
+            str(data),
+            "--graph",
+            str(graph),
+            "--no-builtin",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

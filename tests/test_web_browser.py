@@ -95,7 +95,9 @@ def test_skills_to_plan_tick_replan_and_calendar(site: str, browser: Any, tmp_pa
     # the plan is still there after a reload, and nothing was asked of another host
     page.goto(site)
     assert page.locator("table tbody tr").count() >= 1
-    assert all(u.startswith(site) for u in requests), [u for u in requests if not u.startswith(site)]
+    assert all(u.startswith(site) for u in requests), [
+        u for u in requests if not u.startswith(site)
+    ]
     page.close()
 
 
