@@ -12,9 +12,9 @@ import datetime as dt
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from ._io import dumps_json
 from .catalog import Catalog
@@ -26,6 +26,7 @@ from .progress import STATE_FORMAT, PlanState, new_state, parse_state, replan
 
 __all__ = [
     "RECORD_FORMAT",
+    "Memo",
     "PlanCache",
     "Week",
     "compare_from",
@@ -37,6 +38,7 @@ __all__ = [
 ]
 
 RECORD_FORMAT = "pathplanner-record/1"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -210,27 +212,41 @@ def profile_of(catalog: Catalog, state: PlanState) -> Profile:
     )
 
 
+class Memo(Generic[T]):
+    """The most recently used values by key, each made once; safe to share between threads.
+
+    Two threads asking for a missing key at once may both make it; either value is right,
+    because what is kept here is deterministic in its key.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._values: OrderedDict[str, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, make: Callable[[], T]) -> T:
+        """Return the value kept for key, or make, keep and return it."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        made = make()
+        with self._lock:
+            self._values[key] = made
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return made
+
+
 class PlanCache:
-    """Plans by state, most recently used kept: planning is deterministic, so a state's plan
-    never changes while the graph does not. Safe to share between threads."""
+    """Plans by state: planning is deterministic, so a state's plan never changes while the
+    graph does not. Safe to share between threads."""
 
     def __init__(self, catalog: Catalog, size: int = 512) -> None:
         self.catalog = catalog
-        self.size = size
-        self._plans: OrderedDict[str, Plan] = OrderedDict()
-        self._lock = threading.Lock()
+        self._plans: Memo[Plan] = Memo(size)
 
     def plan(self, state: PlanState, explain: bool = True) -> Plan:
         """Return `current_plan(state)`, computed once per state."""
         key = dumps_json([explain, state.to_dict()])
-        with self._lock:
-            found = self._plans.get(key)
-            if found is not None:
-                self._plans.move_to_end(key)
-                return found
-        made = current_plan(self.catalog, state, explain)
-        with self._lock:
-            self._plans[key] = made
-            while len(self._plans) > self.size:
-                self._plans.popitem(last=False)
-        return made
+        return self._plans.get(key, lambda: current_plan(self.catalog, state, explain))

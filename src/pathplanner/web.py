@@ -31,6 +31,7 @@ from ._input import MAX_USER_FILE_BYTES, validation_problems
 from ._io import dumps_json
 from .errors import InfeasibleError, PathPlannerError, ProfileError, UnknownNameError
 from .learner import (
+    Memo,
     PlanCache,
     Week,
     compare_from,
@@ -365,6 +366,8 @@ class PlannerApp:
         self.catalog = catalog
         self.store = store
         self.plans = PlanCache(catalog)
+        self.pages: Memo[str] = Memo(128)  # plan pages by learner and revision
+        self.answers: Memo[str] = Memo(512)  # API plans by request
         self.env = make_environment(html=True)
         self.token = hmac.new(store.secret(), b"pathplanner-form-v1", hashlib.sha256).hexdigest()
         self.hosts = {h.lower() for h in hosts}  # empty: any Host header (tests)
@@ -481,8 +484,9 @@ class PlannerApp:
     # -- rendering -----------------------------------------------------------------------
 
     def _page(self, name: str, context: Mapping[str, Any], status: int = 200) -> Response:
-        from werkzeug.wrappers import Response
+        return _html(self._render(name, context), status)
 
+    def _render(self, name: str, context: Mapping[str, Any]) -> str:
         from .render import render_template
 
         base = {
@@ -493,8 +497,7 @@ class PlannerApp:
             "errors": [],
             "values": {},
         }
-        text = render_template(self.env, name, {**base, **context})
-        return Response(text, status, content_type="text/html; charset=utf-8", headers=_SAFE)
+        return render_template(self.env, name, {**base, **context})
 
     def _new_context(self, form: MultiDict[str, str] | None = None) -> dict[str, Any]:
         from werkzeug.datastructures import MultiDict
@@ -580,15 +583,22 @@ class PlannerApp:
         from .render import plan_context
 
         record = self.store.get(lid)
-        p = self.plans.plan(record.state)
-        context = {
-            **plan_context(p, self.catalog),
-            "learner_id": record.id,
-            "revision": record.revision,
-            "downloads": list(DOWNLOADS),
-            "saved": request.args.get("saved", ""),
-        }
-        return self._page("web/plan.html.j2", context)
+        saved = request.args.get("saved", "")[:4]
+        saved = saved if saved.isdecimal() else ""
+
+        def render() -> str:
+            context = {
+                **plan_context(self.plans.plan(record.state), self.catalog),
+                "learner_id": record.id,
+                "revision": record.revision,
+                "downloads": list(DOWNLOADS),
+                "saved": saved,
+            }
+            return self._render("web/plan.html.j2", context)
+
+        # a record's page changes only with its revision: render it once per revision
+        text = self.pages.get(dumps_json([record.id, record.revision, saved]), render)
+        return _html(text)
 
     def progress(self, request: Request, lid: str) -> Response:
         from werkzeug.utils import redirect
@@ -757,7 +767,8 @@ class PlannerApp:
     def api_roles(self, request: Request) -> Response:
         from .browse import list_roles
 
-        return _json(list_roles(self.catalog).entries())
+        text = self.answers.get("roles", lambda: dumps_json(list_roles(self.catalog).entries()))
+        return _json_text(text)
 
     def api_skills(self, request: Request) -> Response:
         from .browse import list_skills
@@ -766,7 +777,12 @@ class PlannerApp:
 
     def api_plan(self, request: Request) -> Response:
         fields = _validated(PlanFields, self._body(request), "request body")
-        return _json(self.plans.plan(self._start(fields), explain=fields.explain).to_dict())
+        state = self._start(fields)
+        key = dumps_json([fields.explain, state.to_dict()])
+        text = self.answers.get(
+            key, lambda: dumps_json(self.plans.plan(state, explain=fields.explain).to_dict())
+        )
+        return _json_text(text)
 
     def api_gap(self, request: Request) -> Response:
         from .gap import compute_gap
@@ -859,10 +875,20 @@ _SAFE = {
 }
 
 
-def _json(data: Any, status: int = 200) -> Response:
+def _html(text: str, status: int = 200) -> Response:
     from werkzeug.wrappers import Response
 
-    return Response(dumps_json(data), status, content_type="application/json", headers=_SAFE)
+    return Response(text, status, content_type="text/html; charset=utf-8", headers=_SAFE)
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    return _json_text(dumps_json(data), status)
+
+
+def _json_text(text: str, status: int = 200) -> Response:
+    from werkzeug.wrappers import Response
+
+    return Response(text, status, content_type="application/json", headers=_SAFE)
 
 
 def _download(content: str | bytes, mimetype: str, filename: str | None) -> Response:
@@ -1001,8 +1027,12 @@ def make_server(
     On this machine only (loopback), the app answers only to its own address, so a web page
     elsewhere cannot reach it through a rebound host name.
     """
+    import logging
+
     import waitress.server
 
+    # a queue of requests waiting for a thread is how load looks, not a fault to report
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     try:
         server = waitress.server.create_server(
             app, host=host, port=port, threads=threads, ident="pathplanner"
