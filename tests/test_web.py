@@ -97,7 +97,8 @@ def test_api_plan_week_options(client: Client) -> None:
 @pytest.mark.parametrize(
     ("body", "status", "needle"),
     [
-        ({"from": "analyst", "to": "mlee"}, 400, "unknown role 'mlee' — did you mean 'mle'?"),
+        ({"from": "analyst", "to": "mlee"}, 400, "to: unknown role 'mlee' — did you mean 'mle'?"),
+        ({"from": "analist", "to": "mle"}, 400, "from: unknown role 'analist' — did you mean 'analyst'?"),
         (
             {"have": {"python": 7}, "to": "mle"},
             400,
@@ -313,7 +314,8 @@ def test_new_plan_form_errors_are_shown(client: Client, app: PlannerApp) -> None
     r = client.post("/new", data=_form(app, start_method="role", **{"from": "analist"}, to="mle"))
     assert r.status_code == 400
     page = r.get_data(as_text=True)
-    assert "did you mean &#39;analyst&#39;?" in page and 'role="alert"' in page
+    assert "Current role: unknown role &#39;analist&#39; — did you mean &#39;analyst&#39;?" in page
+    assert 'role="alert"' in page
     assert 'value="analist"' in page  # what was typed stays in the form
     r = client.post("/new", data=_form(app, start_method="skills", to="mle"))
     assert "give at least one skill" in r.get_data(as_text=True)
@@ -436,3 +438,52 @@ def test_is_loopback() -> None:
     assert is_loopback("127.5.0.1")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.2")
     assert not is_loopback("example.org")
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def test_serve_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, mini_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from pathplanner import web
+    from pathplanner.cli import cli
+
+    opened: list[str] = []
+    seen: dict[str, Any] = {}
+
+    def fake_serve(app: PlannerApp, host: str, port: int, threads: int, on_ready: Any) -> None:
+        seen.update(host=host, port=port, threads=threads, roles=sorted(app.catalog.roles))
+        on_ready(f"http://{host}:{port}/")
+
+    monkeypatch.setattr(web, "serve", fake_serve)
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    data = tmp_path / "data"
+    args = ["serve", "--graph", str(mini_dir), "--no-builtin", "--data", str(data)]
+    result = CliRunner().invoke(cli, [*args, "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("The planner page is at http://127.0.0.1:8123/  (plans in ")
+    assert opened == ["http://127.0.0.1:8123/"]
+    assert seen == {"host": "127.0.0.1", "port": 8123, "threads": 8, "roles": ["analyst", "mle"]}
+    assert (data / "pathplanner.sqlite3").is_file()
+    quiet = CliRunner().invoke(cli, [*args, "--no-browser"])
+    assert quiet.exit_code == 0 and opened == ["http://127.0.0.1:8123/"]
+
+    remote = CliRunner().invoke(cli, [*args, "--host", "0.0.0.0"])
+    assert remote.exit_code == 2
+    assert "Warning: --host 0.0.0.0 lets other computers reach the planner page" in remote.output
+    assert "add --allow-remote" in remote.output
+    allowed = CliRunner().invoke(cli, [*args, "--host", "0.0.0.0", "--allow-remote", "--no-browser"])  # fmt: skip
+    assert allowed.exit_code == 0 and seen["host"] == "0.0.0.0"
+    assert "Warning:" in allowed.stderr
+
+
+def test_serve_says_when_the_port_is_taken(app: PlannerApp) -> None:
+    from pathplanner.web import ServerError, make_server
+
+    first = make_server(app, "127.0.0.1", 0)
+    try:
+        with pytest.raises(ServerError, match=f"cannot listen on 127.0.0.1 port {first.port}: "):
+            make_server(app, "127.0.0.1", first.port)
+    finally:
+        first.close()

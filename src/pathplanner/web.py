@@ -179,10 +179,13 @@ if TYPE_CHECKING:
 
 def profile_from(catalog: Catalog, fields: StartFields) -> Profile:
     """Return the starting profile a request describes."""
+    from .learner import resolve_as
+
     have = fields.have
+    role = resolve_as(catalog, "role", fields.from_role, "from") if fields.from_role else None
     profile = build_profile(
         catalog,
-        from_role=fields.from_role or None,
+        from_role=role,
         have=[have] if isinstance(have, str) else have,
         done=fields.done,
         experience=fields.experience or None,
