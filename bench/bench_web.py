@@ -68,8 +68,17 @@ def main() -> None:
         src = str(Path(__file__).resolve().parents[1] / "src")
         env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
         server = subprocess.Popen(
-            [sys.executable, "-m", "pathplanner", "serve", "--no-browser", "--data", data,
-             "--threads", "8"],  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "pathplanner",
+                "serve",
+                "--no-browser",
+                "--data",
+                data,
+                "--threads",
+                "8",
+            ],  # fmt: skip
             stdout=subprocess.PIPE,
             text=True,
             env=env,
@@ -175,7 +184,9 @@ def run(
         "",
         f"Set-up: {len(cold)} learners made and their pages first opened (cold: solved, explained,",
         f"rendered) in {setup_s:.1f} s; per client p50 {pct(cold, 50) * 1000:.0f} ms, "
-        f"p95 {pct(cold, 95) * 1000:.0f} ms" if cold else "Set-up: no learner was made",
+        f"p95 {pct(cold, 95) * 1000:.0f} ms"
+        if cold
+        else "Set-up: no learner was made",
         "",
         "| request (timed run) | count | p50 ms | p95 ms | max ms | p50 / floor |",
         "|---|---|---|---|---|---|",

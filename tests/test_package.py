@@ -41,7 +41,9 @@ def test_wheel_holds_graph_and_templates(wheel: Path) -> None:
     for rel in graph_files:
         assert f"pathplanner/data/{rel}" in names
     for tpl in (ROOT / "templates").rglob("*.j2"):  # the planner page's under web/ too
-        assert f"pathplanner/data/templates/{tpl.relative_to(ROOT / 'templates').as_posix()}" in names
+        assert (
+            f"pathplanner/data/templates/{tpl.relative_to(ROOT / 'templates').as_posix()}" in names
+        )
     assert "pathplanner/py.typed" in names
     assert "pathplanner/cli.py" in names
 

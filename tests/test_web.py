@@ -98,7 +98,11 @@ def test_api_plan_week_options(client: Client) -> None:
     ("body", "status", "needle"),
     [
         ({"from": "analyst", "to": "mlee"}, 400, "to: unknown role 'mlee' — did you mean 'mle'?"),
-        ({"from": "analist", "to": "mle"}, 400, "from: unknown role 'analist' — did you mean 'analyst'?"),
+        (
+            {"from": "analist", "to": "mle"},
+            400,
+            "from: unknown role 'analist' — did you mean 'analyst'?",
+        ),
         (
             {"have": {"python": 7}, "to": "mle"},
             400,
@@ -487,3 +491,24 @@ def test_serve_says_when_the_port_is_taken(app: PlannerApp) -> None:
             make_server(app, "127.0.0.1", first.port)
     finally:
         first.close()
+
+
+def test_hostile_text_is_inert_everywhere(client: Client, app: PlannerApp) -> None:
+    name = '=HYPERLINK("http://x") \x1b[31m<img src=x onerror=alert(1)> -- >'
+    made = _create(client, name=name)
+    lid = made["id"]
+    page = client.get(f"/plan/{lid}").get_data(as_text=True)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    home = client.get("/").get_data(as_text=True)
+    assert "<img src=x" not in home
+    md = client.get(f"/plan/{lid}/plan.md").get_data(as_text=True)
+    state_line = next(line for line in md.splitlines() if "pathplanner-state" in line)
+    assert state_line.count("-->") == 1 and "<img" not in state_line  # the comment holds
+    too_long = client.post("/api/learners", json={"to": "mle", "name": "x" * 201})
+    assert "name: a name is at most 200 characters" in _error(too_long, 400)
+    typed = client.post(
+        "/new",
+        data=_form(app, start_method="skills", have_text="<script>x</script>:2", to="mle"),
+    )
+    assert typed.status_code == 400
+    assert "<script>x" not in typed.get_data(as_text=True)
