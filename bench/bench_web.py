@@ -78,7 +78,7 @@ def main() -> None:
                 data,
                 "--threads",
                 "8",
-            ],  # fmt: skip
+            ],
             stdout=subprocess.PIPE,
             text=True,
             env=env,
