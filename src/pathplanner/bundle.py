@@ -117,7 +117,7 @@ def curriculum_zip(
     from .curriculum import FORMATS, build_curriculum, render_curriculum
 
     if not target:
-        raise ProfileError("name the role the cohort trains for", setting="to")
+        raise ProfileError("name the role the cohort trains for", setting="target")
     for fmt in formats:
         if fmt not in FORMATS:
             hint = nearest(fmt, FORMATS)

@@ -32,6 +32,7 @@ FLAGS = {
     "budget_usd": "--budget-usd", "category": "--category", "done": "--done",
     "done_hours": "--done", "exclude_kinds": "--exclude-kind",
     "exclude_providers": "--exclude-provider", "force": "--force", "formats": "--format",
+    "from_role": "--from",
     "have": "--have", "hourly_rate": "--hourly-rate", "hours_per_week": "--hours-per-week",
     "include": "--include", "kind": "--kind", "max_hours": "--max-hours",
     "start": "--start", "target": "--to", "time_limit": "--time-limit",
@@ -543,28 +544,13 @@ def serve(graphs: tuple[Path, ...], host: str, port: int, data_dir: Path | None,
       pathplanner serve --port 8765 --no-browser
       pathplanner serve --graph ./our-courses --data ./bootcamp-plans
     """
-    from ._paths import data_dir as default_data_dir
-    from .web import is_loopback, make_app
-    from .web import serve as run
+    from .web import open_page, remote_warning
 
-    if not is_loopback(host):
-        click.echo(
-            f"Warning: --host {host} lets other computers reach the planner page; it has no "
-            "login, so anyone who can reach it can read and change the plans.",
-            err=True,
-        )
+    if remote_warning(host):
+        click.echo(remote_warning(host), err=True)
         if not allow_remote:
             raise click.UsageError(f"--host {host} is not this computer only: add --allow-remote")
-    app = make_app(data_dir or default_data_dir(), graphs, builtin=_builtin(graphs))
-
-    def ready(url: str) -> None:
-        click.echo(f"The planner page is at {url}  (plans in {app.store.path}; Ctrl-C to stop)")
-        if not no_browser:
-            import webbrowser
-
-            webbrowser.open(url)
-
-    run(app, host, port, threads=threads, on_ready=ready)
+    open_page(data_dir, graphs, _builtin(graphs), host, port, threads, not no_browser, click.echo)
     click.echo("Stopped.", err=True)
 
 

@@ -87,7 +87,7 @@ def start_state(
     Every name is resolved and every number checked here, so a state that is returned can be
     stored and planned; a bad one raises the library's error naming the setting.
     """
-    role = catalog.roles[resolve_as(catalog, "role", target, "to")]
+    role = catalog.roles[resolve_as(catalog, "role", target, "target")]
     c = resolve_constraints(catalog, week.constraints(), profile)
     hpw = next(
         (h for h in (week.hours_per_week, profile.hours_per_week) if h is not None),
@@ -98,7 +98,7 @@ def start_state(
     if learner is not None:
         name = " ".join(learner.split())
         if len(name) > 200:
-            raise ProfileError("a name is at most 200 characters", setting="name")
+            raise ProfileError("name: a name is at most 200 characters")
         state = state.model_copy(update={"learner": name or None})
     return state
 

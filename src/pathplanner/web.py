@@ -62,8 +62,10 @@ __all__ = [
     "is_loopback",
     "make_app",
     "make_server",
+    "open_page",
     "register_start",
     "register_target",
+    "remote_warning",
     "serve",
 ]
 
@@ -182,7 +184,7 @@ def profile_from(catalog: Catalog, fields: StartFields) -> Profile:
     from .learner import resolve_as
 
     have = fields.have
-    role = resolve_as(catalog, "role", fields.from_role, "from") if fields.from_role else None
+    role = resolve_as(catalog, "role", fields.from_role, "from_role") if fields.from_role else None
     profile = build_profile(
         catalog,
         from_role=role,
@@ -237,7 +239,7 @@ def register_target(method: TargetMethod) -> None:
 def _read_role_start(catalog: Catalog, form: MultiDict[str, str]) -> dict[str, Any]:
     role = form.get("from", "").strip()
     if not role:
-        raise ProfileError("choose the role you hold now", setting="from")
+        raise ProfileError("choose the role you hold now", setting="from_role")
     return {"from": role}
 
 
@@ -263,7 +265,7 @@ def _read_skills_start(catalog: Catalog, form: MultiDict[str, str]) -> dict[str,
 def _read_role_target(catalog: Catalog, form: MultiDict[str, str]) -> dict[str, Any]:
     role = form.get("to", "").strip()
     if not role:
-        raise ProfileError("name the role you want", setting="to")
+        raise ProfileError("name the role you want", setting="target")
     return {"to": role}
 
 
@@ -282,7 +284,10 @@ _WEEK_TEXT = ("hours_per_week", "start", "budget_usd", "max_hours", "objective",
 _WEEK_FLAGS = ("free_only", "include_optional")
 _WEEK_LISTS = ("exclude_kinds", "with_certs")
 
+# The library names a setting by its keyword; the API by its JSON field; the page by its label.
+API_FIELDS = {"from_role": "from", "target": "to"}
 LABELS = {
+    "target": "Target role",
     "from": "Current role",
     "from_role": "Current role",
     "have": "Skills",
@@ -475,8 +480,10 @@ class PlannerApp:
             )
 
     def _message(self, err: PathPlannerError, api: bool) -> str:
-        if api or not err.setting:
+        if not err.setting:
             return str(err)
+        if api:
+            return err.cite(API_FIELDS.get(err.setting, err.setting))
         return err.cite(LABELS.get(err.setting, err.setting))
 
     def _error(self, request: Request, code: int, message: str, api: bool) -> Response:
@@ -648,7 +655,7 @@ class PlannerApp:
         self._check_token(request)
         upload = request.files.get("record")
         if upload is None or not upload.filename:
-            raise ProfileError("choose a record file (.json) to import", setting="record")
+            raise ProfileError("choose a record file (.json) to import")
         raw = upload.stream.read(MAX_BODY + 1)
         state = load_record(self.catalog, raw, _shown(upload.filename, "record.json"))
         record = self.store.add(state.learner or "", state)
@@ -728,7 +735,7 @@ class PlannerApp:
         form = request.form
         cohort = request.files.get("cohort")
         if cohort is None or not cohort.filename:
-            raise ProfileError("choose a cohort file (.csv, .yaml or .yml)", setting="cohort")
+            raise ProfileError("choose a cohort file (.csv, .yaml or .yml)")
         graph = request.files.get("graph")
         graph_zip = graph.stream.read(MAX_UPLOAD + 1) if graph and graph.filename else None
         hpw = form.get("hours_per_week", "").strip()
@@ -836,7 +843,7 @@ class PlannerApp:
 
         fmt = request.args.get("format", "json")
         if fmt not in DOWNLOADS:
-            raise UnknownNameError("format", fmt, [], setting="format", choices=list(DOWNLOADS))
+            raise UnknownNameError("format", fmt, [], choices=list(DOWNLOADS))
         record = self.store.get(lid)
         p = self.plans.plan(record.state, explain=fmt not in ("json", "csv", "ics"))
         return _download(render_plan(p, fmt, self.catalog), DOWNLOADS[fmt], None)
@@ -1047,6 +1054,44 @@ def make_server(
         app.hosts = {f"{h}:{real_port}" for h in ("127.0.0.1", "localhost", "[::1]")}
     shown = f"[{host}]" if ":" in host else host
     return Server(server, real_port, f"http://{shown}:{real_port}/")
+
+
+def remote_warning(host: str) -> str:
+    """Return the warning that a host other computers can reach deserves ('' for loopback)."""
+    if is_loopback(host):
+        return ""
+    return (
+        f"Warning: --host {host} lets other computers reach the planner page; it has no "
+        "login, so anyone who can reach it can read and change the plans."
+    )
+
+
+def open_page(
+    data_dir: str | Path | None,
+    graphs: Iterable[str | Path] = (),
+    builtin: bool = True,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    threads: int = 8,
+    browser: bool = True,
+    say: Callable[[str], Any] = print,
+) -> None:
+    """Serve the planner page until interrupted: say where it is, open it in a browser.
+
+    `data_dir` defaults to the user's data directory (`_paths.data_dir`).
+    """
+    from ._paths import data_dir as default_data_dir
+
+    app = make_app(data_dir or default_data_dir(), graphs, builtin)
+
+    def ready(url: str) -> None:
+        say(f"The planner page is at {url}  (plans in {app.store.path}; Ctrl-C to stop)")
+        if browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    serve(app, host, port, threads, on_ready=ready)
 
 
 def serve(
