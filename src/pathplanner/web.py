@@ -1061,8 +1061,8 @@ def remote_warning(host: str) -> str:
     if is_loopback(host):
         return ""
     return (
-        f"Warning: --host {host} lets other computers reach the planner page; it has no "
-        "login, so anyone who can reach it can read and change the plans."
+        f"Warning: {host} lets other computers reach the planner page; it has no login, so "
+        "anyone who can reach it can read and change the plans."
     )
 
 
