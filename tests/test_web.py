@@ -475,7 +475,10 @@ def test_serve_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, mini_dir
 
     remote = CliRunner().invoke(cli, [*args, "--host", "0.0.0.0"])
     assert remote.exit_code == 2
-    assert "Warning: 0.0.0.0 lets other computers reach the planner page; it has no login" in remote.output
+    assert (
+        "Warning: 0.0.0.0 lets other computers reach the planner page; it has no login"
+        in remote.output
+    )
     assert "add --allow-remote" in remote.output
     allowed = CliRunner().invoke(cli, [*args, "--host", "0.0.0.0", "--allow-remote", "--no-browser"])  # fmt: skip
     assert allowed.exit_code == 0 and seen["host"] == "0.0.0.0"
