@@ -482,7 +482,7 @@ def test_serve_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, mini_dir
     assert "add --allow-remote" in remote.output
     allowed = CliRunner().invoke(cli, [*args, "--host", "0.0.0.0", "--allow-remote", "--no-browser"])  # fmt: skip
     assert allowed.exit_code == 0 and seen["host"] == "0.0.0.0"
-    assert "Warning:" in allowed.stderr
+    assert "Warning:" in allowed.output
 
 
 def test_serve_says_when_the_port_is_taken(app: PlannerApp) -> None:

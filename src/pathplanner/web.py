@@ -22,7 +22,7 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import quote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -36,9 +36,11 @@ from .learner import (
     Week,
     compare_from,
     load_record,
+    parse_record,
     profile_of,
     record_document,
     record_progress,
+    resolve_as,
     start_state,
 )
 from .profile import Profile, build_profile
@@ -163,6 +165,9 @@ class SuggestFields(StartFields):
     limit: int | None = Field(default=None, ge=1, le=10_000)
 
 
+_RequestT = TypeVar("_RequestT", bound=_Request)
+
+
 def _validated(model: type[_RequestT], data: Any, where: str) -> _RequestT:
     """Return a request model; every problem at once, each naming its field."""
     if not isinstance(data, dict):
@@ -173,26 +178,17 @@ def _validated(model: type[_RequestT], data: Any, where: str) -> _RequestT:
         raise ProfileError(validation_problems(err, where, model=model)) from None
 
 
-if TYPE_CHECKING:
-    from typing import TypeVar
-
-    _RequestT = TypeVar("_RequestT", bound=_Request)
-
-
 def profile_from(catalog: Catalog, fields: StartFields) -> Profile:
     """Return the starting profile a request describes."""
-    from .learner import resolve_as
-
     have = fields.have
     role = resolve_as(catalog, "role", fields.from_role, "from_role") if fields.from_role else None
-    profile = build_profile(
+    return build_profile(
         catalog,
         from_role=role,
         have=[have] if isinstance(have, str) else have,
         done=fields.done,
         experience=fields.experience or None,
     )
-    return profile
 
 
 # -- extension points: ways to start and ways to name a goal ------------------------------
@@ -719,7 +715,7 @@ class PlannerApp:
 
     def cohort(self, request: Request) -> Response:
         if request.method == "GET":
-            return self._page("web/cohort.html.j2", {"kinds": []})
+            return self._page("web/cohort.html.j2", {})
         self._check_token(request)
         try:
             data, name = self._curriculum(request)
@@ -860,8 +856,6 @@ class PlannerApp:
 
     def api_import(self, request: Request) -> Response:
         body = self._body(request)
-        from .learner import parse_record
-
         state = parse_record(self.catalog, body, "request body")
         record = self.store.add(state.learner or "", state)
         return _json({"id": record.id, "revision": record.revision}, 201)
