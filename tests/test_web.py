@@ -515,3 +515,52 @@ def test_hostile_text_is_inert_everywhere(client: Client, app: PlannerApp) -> No
     )
     assert typed.status_code == 400
     assert "<script>x" not in typed.get_data(as_text=True)
+
+
+def test_change_the_week_on_the_page_and_by_api(client: Client, app: PlannerApp) -> None:
+    made = _create(client, name="Kim", hours_per_week=5, start="2027-01-04")
+    lid = made["id"]
+    page = client.get(f"/plan/{lid}").get_data(as_text=True)
+    # the week form shows the plan's own week, ready to change
+    assert re.search(r'id="hours_per_week" name="hours_per_week"[^>]*value="5"', page)
+    assert 'id="start"' not in page  # the start stays the plan's own
+    r = client.post(
+        f"/plan/{lid}/week",
+        data=_form(app, hours_per_week="10", free_only="true", objective="hours", revision="1"),
+    )
+    assert r.status_code == 303 and r.headers["Location"].endswith("?changed=1")
+    after = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "planned again under your new week" in after
+    record = client.get(f"/api/learners/{lid}").json["state"]
+    assert record["hours_per_week"] == 10 and record["constraints"]["free_only"] is True
+    assert record["round"] == 1 and record["done"] == []
+    assert "<dt>Cost</dt><dd>free</dd>" in after  # free only: the plan costs nothing now
+    # a week no plan fits is said on the page, and nothing is saved
+    bad = client.post(
+        f"/plan/{lid}/week",
+        data=_form(app, hours_per_week="10", budget_usd="0", with_certs="cert-x", revision="2"),
+    )
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and 'role="alert"' in text and "budget" in text
+    assert '<details id="week" open>' in text
+    assert client.get(f"/api/learners/{lid}").json["revision"] == 2
+    wrong = client.post(f"/plan/{lid}/week", data=_form(app, hours_per_week="lots", revision="2"))
+    assert wrong.status_code == 400 and "Hours per week:" in wrong.get_data(as_text=True)
+    stale = client.post(f"/plan/{lid}/week", data=_form(app, hours_per_week="6", revision="1"))
+    assert stale.status_code == 409
+    r = client.post(f"/api/learners/{lid}/week", json={"hours_per_week": 3, "revision": 2})
+    assert r.status_code == 200 and r.json["revision"] == 3
+    assert r.json["plan"]["hours_per_week"] == 3
+    assert "exclude_kinds" in _error(
+        client.post(f"/api/learners/{lid}/week", json={"exclude_kinds": ["bok"]}), 400
+    )
+
+
+def test_api_gap_and_learners_bad_input(client: Client) -> None:
+    assert "to: unknown role" in _error(client.post("/api/gap", json={"to": "nobody"}), 400)
+    assert "have: sql: level" in _error(
+        client.post("/api/learners", json={"to": "mle", "have": {"sql": -1}}), 400
+    )
+    assert "unknown field" in _error(client.post("/api/learners/x/progress", json={"dn": []}), 400)
+    assert "no learner" in _error(client.post("/api/learners/x/progress", json={"done": []}), 404)
+    assert "no learner" in _error(client.get("/api/learners/x/plan"), 404)

@@ -27,6 +27,7 @@ from .progress import STATE_FORMAT, PlanState, new_state, parse_state, replan
 __all__ = [
     "RECORD_FORMAT",
     "Memo",
+    "change_week",
     "PlanCache",
     "Week",
     "compare_from",
@@ -138,6 +139,37 @@ def record_progress(
     round and date, and the rest is planned again under the same week.
     """
     return _state_of(replan(catalog, state, list(done), done_hours or {}, explain=False))
+
+
+def change_week(catalog: Catalog, state: PlanState, week: Week) -> PlanState:
+    """Return the state after the learner changed their week: pace, money, limits, wishes.
+
+    This is one re-plan round with nothing new finished (`progress.replan` with the new
+    pace and constraints), so what was finished stays and the rest is planned under the new
+    week from now on. The start date stays the plan's own: the rest starts after the weeks
+    already studied.
+    """
+    c = week.constraints()
+    given = {
+        "objective": c.objective,
+        "hourly_rate": c.hourly_rate,
+        "budget_usd": c.budget_usd,
+        "max_hours": c.max_hours,
+        "free_only": c.free_only,
+        "exclude_providers": c.exclude_providers,
+        "exclude_kinds": c.exclude_kinds,
+        "with_certs": c.with_certs,
+        "include_optional": c.include_optional,
+    }
+    for name in ("budget_usd", "max_hours", "hourly_rate"):
+        if given[name] is not None:
+            checked(given[name], name)
+    hpw = week.hours_per_week
+    if hpw is not None:
+        checked(hpw, "hours_per_week")
+    return _state_of(
+        replan(catalog, state, (), hours_per_week=hpw, constraints=given, explain=False)
+    )
 
 
 def _state_of(p: Plan) -> PlanState:

@@ -29,7 +29,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ._input import MAX_USER_FILE_BYTES, validation_problems
 from ._io import dumps_json
-from .errors import InfeasibleError, PathPlannerError, ProfileError, UnknownNameError
+from .errors import (
+    InfeasibleError,
+    PathPlannerError,
+    PlanningError,
+    ProfileError,
+    UnknownNameError,
+)
 from .learner import (
     Memo,
     PlanCache,
@@ -40,11 +46,12 @@ from .learner import (
     profile_of,
     record_document,
     record_progress,
+    change_week,
     resolve_as,
     start_state,
 )
 from .profile import Profile, build_profile
-from .store import NotFoundError, StaleError, Store
+from .store import LearnerRecord, NotFoundError, StaleError, Store
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
@@ -385,6 +392,7 @@ class PlannerApp:
             Rule("/plan/<lid>", endpoint="plan_page", methods=["GET"]),
             Rule("/plan/<lid>/progress", endpoint="progress", methods=["POST"]),
             Rule("/plan/<lid>/delete", endpoint="delete", methods=["POST"]),
+            Rule("/plan/<lid>/week", endpoint="week", methods=["POST"]),
             Rule("/plan/<lid>/plan.<fmt>", endpoint="download", methods=["GET"]),
             Rule("/plan/<lid>/record.json", endpoint="export", methods=["GET"]),
             Rule("/import", endpoint="import_record", methods=["POST"]),
@@ -404,6 +412,7 @@ class PlannerApp:
             Rule("/api/learners/<lid>", endpoint="api_learner", methods=["GET", "DELETE"]),
             Rule("/api/learners/<lid>/plan", endpoint="api_learner_plan", methods=["GET"]),
             Rule("/api/learners/<lid>/progress", endpoint="api_progress", methods=["POST"]),
+            Rule("/api/learners/<lid>/week", endpoint="api_week", methods=["POST"]),
             Rule("/api/curriculum", endpoint="api_curriculum", methods=["POST"]),
         ]
         self.urls = Map(html + api, strict_slashes=False)
@@ -586,25 +595,34 @@ class PlannerApp:
         return start_state(self.catalog, fields.to, profile, fields.week(), fields.name)
 
     def plan_page(self, request: Request, lid: str) -> Response:
+        record = self.store.get(lid)
+        saved, changed = (_digits(request.args.get(k, "")) for k in ("saved", "changed"))
+        # a record's page changes only with its revision: render it once per revision
+        key = dumps_json([record.id, record.revision, saved, changed])
+        return _html(self.pages.get(key, lambda: self._plan_page(record, saved, changed)))
+
+    def _plan_page(
+        self,
+        record: LearnerRecord,
+        saved: str = "",
+        changed: str = "",
+        form: MultiDict[str, str] | None = None,
+        errors: Iterable[str] = (),
+    ) -> str:
         from .render import plan_context
 
-        record = self.store.get(lid)
-        saved = request.args.get("saved", "")[:4]
-        saved = saved if saved.isdecimal() else ""
-
-        def render() -> str:
-            context = {
-                **plan_context(self.plans.plan(record.state), self.catalog),
-                "learner_id": record.id,
-                "revision": record.revision,
-                "downloads": list(DOWNLOADS),
-                "saved": saved,
-            }
-            return self._render("web/plan.html.j2", context)
-
-        # a record's page changes only with its revision: render it once per revision
-        text = self.pages.get(dumps_json([record.id, record.revision, saved]), render)
-        return _html(text)
+        context = {
+            **self._new_context(form if form is not None else week_form(record.state)),
+            **plan_context(self.plans.plan(record.state), self.catalog),
+            "learner_id": record.id,
+            "revision": record.revision,
+            "downloads": list(DOWNLOADS),
+            "saved": saved,
+            "changed": changed,
+            "week_open": form is not None,
+            "errors": list(errors),
+        }
+        return self._render("web/plan.html.j2", context)
 
     def progress(self, request: Request, lid: str) -> Response:
         from werkzeug.utils import redirect
@@ -620,6 +638,22 @@ class PlannerApp:
         self.store.update(lid, state, fields.revision)
         ticked = len(fields.done)
         return redirect(f"/plan/{quote(lid)}?saved={ticked}", 303)
+
+    def week(self, request: Request, lid: str) -> Response:
+        from werkzeug.utils import redirect
+
+        self._check_token(request)
+        form = request.form
+        record = self.store.get(lid)
+        try:
+            fields = _validated(WeekFields, week_fields(form), "form")
+            state = change_week(self.catalog, record.state, fields.week())
+            self.plans.plan(state)  # a week no plan fits is said here, before it is saved
+        except (ProfileError, PlanningError, UnknownNameError) as err:
+            page = self._plan_page(record, form=form, errors=self._problems(err))
+            return _html(page, _status_of(err))
+        self.store.update(lid, state, _revision(form.get("revision", "")))
+        return redirect(f"/plan/{quote(lid)}?changed=1", 303)
 
     def delete(self, request: Request, lid: str) -> Response:
         from werkzeug.utils import redirect
@@ -795,7 +829,8 @@ class PlannerApp:
 
         fields = _validated(PlanFields, self._body(request), "request body")
         profile = profile_from(self.catalog, fields)
-        g = compute_gap(self.catalog, profile, fields.to, fields.include_optional)
+        role = resolve_as(self.catalog, "role", fields.to, "target")
+        g = compute_gap(self.catalog, profile, role, fields.include_optional)
         return _json(g.to_dict())
 
     def api_compare(self, request: Request) -> Response:
@@ -853,6 +888,16 @@ class PlannerApp:
         saved = self.store.update(lid, state, fields.revision)
         doc = progress_document(self.plans.plan(state, explain=False), self.catalog)
         return _json({"id": lid, "revision": saved.revision, **doc})
+
+    def api_week(self, request: Request, lid: str) -> Response:
+        body = self._body(request)
+        revision = body.pop("revision", None) if isinstance(body, dict) else None
+        fields = _validated(WeekFields, body, "request body")
+        record = self.store.get(lid)
+        state = change_week(self.catalog, record.state, fields.week())
+        p = self.plans.plan(state, explain=False)
+        saved = self.store.update(lid, state, revision if isinstance(revision, int) else None)
+        return _json({"id": lid, "revision": saved.revision, "plan": p.to_dict()})
 
     def api_import(self, request: Request) -> Response:
         body = self._body(request)
@@ -960,6 +1005,32 @@ def _date(text: str, name: str) -> dt.date:
         raise ProfileError(
             f"must be a date (YYYY-MM-DD), got '{text[:40]}'", setting=name
         ) from None
+
+
+def _digits(text: str) -> str:
+    return text if text.isdecimal() and len(text) < 5 else ""
+
+
+def _revision(text: str) -> int | None:
+    return int(text) if text.isdecimal() and len(text) < 12 else None
+
+
+def week_form(state: PlanState) -> MultiDict[str, str]:
+    """Return a state's week as the values of the week form (to change it)."""
+    from werkzeug.datastructures import MultiDict
+
+    c = state.constraints
+    values: list[tuple[str, str]] = [
+        ("hours_per_week", f"{state.hours_per_week:g}"),
+        ("objective", state.objective),
+        ("hourly_rate", f"{state.hourly_rate:g}"),
+        ("exclude_providers", "\n".join(c.exclude_providers)),
+    ]
+    values += [(k, f"{v:g}") for k, v in (("budget_usd", c.budget_usd), ("max_hours", c.max_hours)) if v is not None]  # fmt: skip
+    values += [(k, "true") for k in ("free_only", "include_optional") if getattr(c, k)]
+    values += [("with_certs", x) for x in c.with_certs]
+    values += [("exclude_kinds", x) for x in c.exclude_kinds]
+    return MultiDict(values)
 
 
 def _next_monday(today: dt.date) -> dt.date:
