@@ -27,9 +27,9 @@ from .progress import STATE_FORMAT, PlanState, new_state, parse_state, replan
 __all__ = [
     "RECORD_FORMAT",
     "Memo",
-    "change_week",
     "PlanCache",
     "Week",
+    "change_week",
     "compare_from",
     "current_plan",
     "load_record",
