@@ -39,6 +39,11 @@ def _options(*opts: Callable[[F], F]) -> Callable[[F], F]:
     return decorate
 
 
+def _split(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the comma-separated values of a repeatable option as one tuple."""
+    return tuple(part.strip() for item in value for part in item.split(",") if part.strip())
+
+
 def _remember_no_builtin(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
     ctx.meta["pathplanner.no_builtin"] = value
     return value
@@ -85,6 +90,19 @@ _constraint_options = _options(  # their destinations are the fields of optimize
     click.option("--with-cert", "with_certs", multiple=True, metavar="CERT",
                  help="Also earn this certification (id, exam code or name; repeatable)."),
     click.option("--include-optional", is_flag=True, help="Also meet the role's optional requirements."),
+    click.option("--exclude", "exclude_ids", multiple=True, metavar="RESOURCE",
+                 help="Never use this resource (id, name or alias; repeatable)."),
+    click.option("--exclude-skill", "exclude_skills", multiple=True, metavar="SKILL",
+                 help="Never use a resource that teaches this skill (repeatable)."),
+    click.option("--prefer-provider", "prefer_providers", multiple=True, metavar="PROVIDER",
+                 help="Prefer this provider: its resources count 20% less when plans are compared "
+                      "(repeatable; the plan says what the preference cost)."),
+    click.option("--languages", "languages", multiple=True, metavar="LANG,...", callback=_split,
+                 help="Your programming languages, e.g. python,sql (default: the language skills "
+                      "you have). Resources in other languages are used only where the role needs them."),
+    click.option("--avoid-language", "avoid_languages", multiple=True, metavar="LANG", callback=_split,
+                 help="Never use a resource whose exercises use this language (repeatable)."),
+    click.option("--any-language", is_flag=True, help="Let resources use any programming language."),
     click.option("--time-limit", type=_Number("time_limit"), default=10.0, show_default=True,
                  help="Seconds the exact solver may take before returning its best plan."),
     click.option("--solver", type=click.Choice(["milp", "greedy"]), default="milp", show_default=True,
@@ -105,12 +123,26 @@ def _plan_output_options(hours: str, start: str, fmt: str) -> Callable[[F], F]:
 
 
 _plan_options = _options(
-    click.option("--to", "target", required=True, metavar="ROLE", help="The role you want."),
+    click.option("--to", "target", required=True, multiple=True, metavar="ROLE",
+                 help="The role you want; twice for two goals at once (shared steps first)."),
     _constraint_options,
     _plan_output_options(
         hours="Study hours per week (default 8, or the profile's).",
         start="First day of study (YYYY-MM-DD), for dates.",
         fmt="Output format (default: text on a terminal; with -o, from the file's extension)."),
+    click.option("--weeks", type=click.IntRange(1, 5200), default=None,
+                 help="Finish within this many weeks (at your pace, or say the pace it needs)."),
+    click.option("--by", "by", type=_DATE, help="Finish by this date (YYYY-MM-DD; from --start, default today)."),
+    click.option("--availability", metavar="TIMES",
+                 help="Your weekly study times, e.g. 'tue 19:00-21:00, sat 09:00-13:00': the plan "
+                      "fills them in order and the calendar gets one event per session."),
+    click.option("--skip", multiple=True, metavar="DATES",
+                 help="Dates without study, e.g. 2027-12-20..2028-01-03 (repeatable)."),
+    click.option("--tz", metavar="ZONE", help="Your time zone for --availability (default: this machine's)."),
+    click.option("--alternatives", type=click.IntRange(0, 20), default=0, show_default=True, metavar="N",
+                 help="Also show the N next-best routes, each leaving out a step of the best plan."),
+    click.option("--tradeoff", is_flag=True,
+                 help="Also show hours against dollars: every plan no other beats on both."),
     click.option("--template", type=_INPUT_FILE, help="Render with your own Jinja template file (sandboxed)."),
     click.option("--templates", "templates_dir", type=_INPUT_DIR,
                  help="A directory of your own plan.<format>.j2 templates, used before the built-in ones."),
@@ -136,7 +168,7 @@ _curriculum_options = _options(
     click.option("--templates", "templates_dir", type=_INPUT_DIR,
                  help="Your own syllabus.<fmt>.j2 / plan.<fmt>.j2 templates (sandboxed)."),
     click.option("--format", "formats", default="md,html,csv", show_default=True,
-                 help="Comma-separated: md, html, csv."),
+                 help="Comma-separated: md, html, csv; imscc (an IMS Common Cartridge 1.1 course), moodle-csv, canvas-csv (competency frameworks)."),
     _constraint_options,
     click.option("--hours-per-week", type=_Number("hours_per_week"),
                  help="Cohort study hours per week (a learner's own value wins)."),
@@ -164,6 +196,19 @@ _plan_many_options = _options(
     _constraint_options,
     click.option("--output", "-o", type=_FILE, help="Write the JSON lines to FILE."),
     _force,
+)
+_new_resource_options = _options(
+    click.option("--graph", "graph_dir", required=True, type=_INPUT_DIR,
+                 help="Your graph directory: the entry goes into its resources file."),
+    click.option("--id", "rid", required=True, metavar="ID",
+                 help="The new resource's id: lower-case words joined by '-', e.g. dab-stats-lab."),
+    click.option("--kind", default="course", show_default=True, metavar="KIND",
+                 help="course, workshop, lab, lecture, project, book, ... (see graph/README.md)."),
+    click.option("--file", metavar="FILE",
+                 help="The YAML file (in --graph) to append to or create; default: its only "
+                 "resources file, else resources.yaml."),
+    click.option("--force", is_flag=True,
+                 help="Replace --file if it exists and is not a resources file."),
 )
 # fmt: on
 # fmt: off

@@ -14,7 +14,7 @@ import io
 import re
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .catalog import Catalog
@@ -82,7 +82,7 @@ def unpack_graph(data: bytes, root: Path, shown: str = "graph.zip") -> int:
     return count
 
 
-def _zip(files: dict[str, str]) -> bytes:
+def _zip(files: Mapping[str, str | bytes]) -> bytes:
     """Return files as a zip whose bytes depend only on the files (fixed dates, sorted)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -90,7 +90,8 @@ def _zip(files: dict[str, str]) -> bytes:
             info = zipfile.ZipInfo(name, date_time=_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            z.writestr(info, files[name].encode("utf-8"))
+            data = files[name]
+            z.writestr(info, data.encode("utf-8") if isinstance(data, str) else data)
     return out.getvalue()
 
 

@@ -28,7 +28,13 @@ __all__ = [
     "write_files",
 ]
 
-FORMATS: tuple[str, ...] = ("md", "html", "csv")
+FORMATS: tuple[str, ...] = ("md", "html", "csv", "imscc", "moodle-csv", "canvas-csv")
+# the formats of the whole cohort only (an LMS course, competency frameworks): no personal plans
+LMS_FILES = {
+    "imscc": "course.imscc",
+    "moodle-csv": "competencies-moodle.csv",
+    "canvas-csv": "outcomes-canvas.csv",
+}
 
 
 @dataclass(frozen=True)
@@ -168,13 +174,33 @@ def _slug(name: str, taken: set[str]) -> str:
     return slug
 
 
+def _lms_files(cur: Curriculum, catalog: Catalog, formats: Sequence[str]) -> dict[str, str | bytes]:
+    """Return the LMS files of the formats asked for (see `lms`, adapted by `_lms_adapt`)."""
+    from . import lms
+    from ._lms_adapt import course_of, framework_of
+
+    out: dict[str, str | bytes] = {}
+    if "imscc" in formats:
+        out[LMS_FILES["imscc"]] = lms.cartridge_bytes(course_of(cur))
+    if "moodle-csv" in formats:
+        out[LMS_FILES["moodle-csv"]] = lms.moodle_competencies_csv(framework_of(cur, catalog))
+    if "canvas-csv" in formats:
+        out[LMS_FILES["canvas-csv"]] = lms.canvas_outcomes_csv(framework_of(cur, catalog))
+    return out
+
+
 def render_curriculum(
     cur: Curriculum, catalog: Catalog, formats: Sequence[str], templates_dir: Path | None = None
-) -> dict[str, str]:
-    """Return every file of a curriculum as {relative path: content}, rendered in memory."""
+) -> dict[str, str | bytes]:
+    """Return every file of a curriculum as {relative path: content}, rendered in memory.
+
+    The LMS formats (LMS_FILES) give one file for the cohort; the others a syllabus and a
+    personal plan per learner too.
+    """
     from .render import csv_text, render_plan, render_template, safe_url, template_environment
 
-    files: dict[str, str] = {}
+    files: dict[str, str | bytes] = dict(_lms_files(cur, catalog, formats))
+    formats = [f for f in formats if f not in LMS_FILES]
     user = templates_dir
     context = {
         "cohort": {
@@ -228,6 +254,7 @@ def render_curriculum(
         for fmt in formats:
             files[f"learners/{slug}.{fmt}"] = render_plan(p, fmt, catalog, templates_dir=user)
         end = p.end_date.isoformat() if p.end_date else ""
+        shown = f"learners/{slug}.{formats[0]}" if formats else ""
         line = [
             learner.row,
             learner.name,
@@ -236,7 +263,7 @@ def render_curriculum(
             f"{p.total_cost_usd:.2f}",
             p.weeks,
             end,
-            f"learners/{slug}.{formats[0]}",
+            shown,
         ]
         rows.append((learner.row, line))
     for prob in cur.problems:
@@ -250,7 +277,9 @@ def render_curriculum(
     return files
 
 
-def write_files(out_dir: str | Path, files: dict[str, str], force: bool = False) -> list[Path]:
+def write_files(
+    out_dir: str | Path, files: dict[str, str | bytes], force: bool = False
+) -> list[Path]:
     """Write rendered files all-or-nothing; refuse, before writing anything, to overwrite."""
     from ._io import write_tree
 
