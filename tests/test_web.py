@@ -564,3 +564,46 @@ def test_api_gap_and_learners_bad_input(client: Client) -> None:
     assert "unknown field" in _error(client.post("/api/learners/x/progress", json={"dn": []}), 400)
     assert "no learner" in _error(client.post("/api/learners/x/progress", json={"done": []}), 404)
     assert "no learner" in _error(client.get("/api/learners/x/plan"), 404)
+
+
+def test_week_deadline_study_times_and_preferences(client: Client, app: PlannerApp) -> None:
+    made = _create(client, by="2027-03-01", start="2027-01-04", prefer_providers=["PaidCo"],
+                   exclude_skills=["sql"], languages=["python"])  # fmt: skip
+    state = made["plan"]["state"]
+    assert state["hours_per_week"] == 5.5  # the pace the plan needs to finish in 8 weeks
+    assert state["constraints"]["prefer_providers"] == ["PaidCo"]
+    assert state["constraints"]["exclude_skills"] == ["sql"]
+    timed = _create(client, start="2027-01-04", availability="tue 19:00-21:00, sat 09:00-13:00",
+                    skip=["2027-01-09"], tz="Europe/Paris")  # fmt: skip
+    assert timed["plan"]["state"]["availability"] == "tue 19:00-21:00, sat 09:00-13:00"
+    assert timed["plan"]["hours_per_week"] == 6  # what the times hold
+    ics = client.get(f"/api/learners/{timed['id']}/plan?format=ics").get_data(as_text=True)
+    assert "DTSTART:20270105T180000Z" in ics  # Tuesday 19:00 in Paris
+    assert "DTSTART:20270109" not in ics and "DTSTART:20270116T080000Z" in ics  # a day off
+    # the study times are kept when steps are ticked
+    first = timed["plan"]["steps"][0]["resource"]
+    doc = client.post(f"/api/learners/{timed['id']}/progress", json={"done": [first]}).json
+    assert doc["plan"]["state"]["availability"] == "tue 19:00-21:00, sat 09:00-13:00"
+    bad = _error(client.post("/api/plan", json={"to": "mle", "availability": "someday"}), 400)
+    assert "availability" in bad
+    assert "tz" in _error(
+        client.post(
+            "/api/plan", json={"to": "mle", "availability": "tue 19:00-21:00", "tz": "Mars/Base"}
+        ),  # fmt: skip
+        400,
+    )
+    # the page takes the same fields
+    r = client.post(
+        "/new",
+        data=_form(
+            app,
+            start_method="role",
+            **{"from": "analyst"},
+            to="mle",
+            start="2027-01-04",
+            by="2027-03-01",
+            prefer_providers="PaidCo",
+            languages="python",
+        ),  # fmt: skip
+    )
+    assert r.status_code == 303

@@ -13,7 +13,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
 from ._io import dumps_json
@@ -65,7 +65,15 @@ class Week:
     exclude_kinds: tuple[str, ...] = ()
     with_certs: tuple[str, ...] = ()
     include_optional: bool = False
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    exclude_skills: tuple[str, ...] = ()
+    prefer_providers: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    avoid_languages: tuple[str, ...] = ()
+    any_language: bool = False
+    by: dt.date | None = None
+    availability: str | None = None
+    skip: tuple[str, ...] = ()
+    tz: str | None = None
 
     def constraints(self) -> Constraints:
         """Return the plan constraints this week stands for (names not yet resolved)."""
@@ -79,6 +87,11 @@ class Week:
             exclude_kinds=self.exclude_kinds,
             with_certs=self.with_certs,
             include_optional=self.include_optional,
+            exclude_skills=self.exclude_skills,
+            prefer_providers=self.prefer_providers,
+            languages=self.languages,
+            avoid_languages=self.avoid_languages,
+            any_language=self.any_language,
         )
 
 
@@ -91,13 +104,23 @@ def start_state(
     stored and planned; a bad one raises the library's error naming the setting.
     """
     role = catalog.roles[resolve_as(catalog, "role", target, "target")]
-    c = resolve_constraints(catalog, week.constraints(), profile)
-    hpw = next(
-        (h for h in (week.hours_per_week, profile.hours_per_week) if h is not None),
-        DEFAULT_HOURS_PER_WEEK,
-    )
-    checked(hpw, "hours_per_week")
-    state = new_state(role.id, profile, c, hpw, week.start)
+    if week.by is None and week.availability is None:
+        c = resolve_constraints(catalog, week.constraints(), profile)
+        hpw = next(
+            (h for h in (week.hours_per_week, profile.hours_per_week) if h is not None),
+            DEFAULT_HOURS_PER_WEEK,
+        )
+        checked(hpw, "hours_per_week")
+        state = new_state(role.id, profile, c, hpw, week.start)
+    else:
+        # a deadline sets the pace it needs, study times the weekly hours they hold and the
+        # start: the planner works them out, so its first plan's state is the one to keep
+        first = plan(
+            catalog, role.id, profile, constraints=week.constraints(),
+            hours_per_week=week.hours_per_week, start=week.start, explain=False, by=week.by,
+            availability=week.availability, skip=week.skip, tz=week.tz,
+        )  # fmt: skip
+        state = _state_of(first)
     if learner is not None:
         name = " ".join(learner.split())
         if len(name) > 200:
@@ -151,6 +174,11 @@ def change_week(catalog: Catalog, state: PlanState, week: Week) -> PlanState:
     """
     c = week.constraints()
     given = {
+        "exclude_skills": c.exclude_skills,
+        "prefer_providers": c.prefer_providers,
+        "languages": c.languages,
+        "avoid_languages": c.avoid_languages,
+        "any_language": c.any_language,
         "objective": c.objective,
         "hourly_rate": c.hourly_rate,
         "budget_usd": c.budget_usd,

@@ -125,6 +125,15 @@ class WeekFields(_Request):
     exclude_kinds: list[str] = Field(default_factory=list)
     with_certs: list[str] = Field(default_factory=list)
     include_optional: bool = False
+    exclude_skills: list[str] = Field(default_factory=list)
+    prefer_providers: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    avoid_languages: list[str] = Field(default_factory=list)
+    any_language: bool = False
+    by: dt.date | None = None
+    availability: str | None = Field(default=None, max_length=2000)
+    skip: list[str] = Field(default_factory=list)
+    tz: str | None = Field(default=None, max_length=100)
 
     def week(self) -> Week:
         """Return the library's Week."""
@@ -140,6 +149,15 @@ class WeekFields(_Request):
             exclude_kinds=tuple(self.exclude_kinds),
             with_certs=tuple(self.with_certs),
             include_optional=self.include_optional,
+            exclude_skills=tuple(self.exclude_skills),
+            prefer_providers=tuple(self.prefer_providers),
+            languages=tuple(self.languages),
+            avoid_languages=tuple(self.avoid_languages),
+            any_language=self.any_language,
+            by=self.by,
+            availability=self.availability,
+            skip=tuple(self.skip),
+            tz=self.tz,
         )
 
 
@@ -283,8 +301,11 @@ register_target(
 
 # -- forms to request fields ----------------------------------------------------------------
 
-_WEEK_TEXT = ("hours_per_week", "start", "budget_usd", "max_hours", "objective", "hourly_rate")
-_WEEK_FLAGS = ("free_only", "include_optional")
+_WEEK_TEXT = ("hours_per_week", "start", "budget_usd", "max_hours", "objective", "hourly_rate",
+              "by", "availability", "tz")  # fmt: skip
+_WEEK_FLAGS = ("free_only", "include_optional", "any_language")
+_WEEK_LINES = ("exclude_providers", "prefer_providers", "exclude_skills", "skip")
+_WEEK_COMMAS = ("languages", "avoid_languages")
 _WEEK_LISTS = ("exclude_kinds", "with_certs")
 
 # The library names a setting by its keyword; the API by its JSON field; the page by its label.
@@ -307,6 +328,16 @@ LABELS = {
     "exclude_kinds": "Kinds to leave out",
     "with_certs": "Certifications to earn",
     "include_optional": "Optional requirements too",
+    "by": "Finish by",
+    "weeks": "Finish by",
+    "availability": "Study times",
+    "skip": "Dates off",
+    "tz": "Time zone",
+    "languages": "Your programming languages",
+    "avoid_languages": "Languages to avoid",
+    "any_language": "Any language",
+    "prefer_providers": "Providers to prefer",
+    "exclude_skills": "Skills to leave out",
     "done": "Done",
     "a": "First role",
     "b": "Second role",
@@ -330,9 +361,14 @@ def week_fields(form: MultiDict[str, str]) -> dict[str, Any]:
         values = [v for v in form.getlist(key) if v.strip()]
         if values:
             out[key] = values
-    providers = [p.strip() for p in form.get("exclude_providers", "").splitlines() if p.strip()]
-    if providers:
-        out["exclude_providers"] = providers
+    for key in _WEEK_LINES:  # one per line: provider names may hold commas
+        lines = [p.strip() for p in form.get(key, "").splitlines() if p.strip()]
+        if lines:
+            out[key] = lines
+    for key in _WEEK_COMMAS:
+        names = [p.strip() for p in form.get(key, "").split(",") if p.strip()]
+        if names:
+            out[key] = names
     return out
 
 
@@ -1025,9 +1061,15 @@ def week_form(state: PlanState) -> MultiDict[str, str]:
         ("objective", state.objective),
         ("hourly_rate", f"{state.hourly_rate:g}"),
         ("exclude_providers", "\n".join(c.exclude_providers)),
+        ("prefer_providers", "\n".join(c.prefer_providers)),
+        ("exclude_skills", "\n".join(c.exclude_skills)),
+        ("languages", ", ".join(c.languages)),
+        ("avoid_languages", ", ".join(c.avoid_languages)),
     ]
     values += [(k, f"{v:g}") for k, v in (("budget_usd", c.budget_usd), ("max_hours", c.max_hours)) if v is not None]  # fmt: skip
-    values += [(k, "true") for k in ("free_only", "include_optional") if getattr(c, k)]
+    values += [
+        (k, "true") for k in ("free_only", "include_optional", "any_language") if getattr(c, k)
+    ]
     values += [("with_certs", x) for x in c.with_certs]
     values += [("exclude_kinds", x) for x in c.exclude_kinds]
     return MultiDict(values)
