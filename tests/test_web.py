@@ -589,7 +589,7 @@ def test_week_deadline_study_times_and_preferences(client: Client, app: PlannerA
     assert "tz" in _error(
         client.post(
             "/api/plan", json={"to": "mle", "availability": "tue 19:00-21:00", "tz": "Mars/Base"}
-        ),  # fmt: skip
+        ),
         400,
     )
     # the page takes the same fields
@@ -604,6 +604,6 @@ def test_week_deadline_study_times_and_preferences(client: Client, app: PlannerA
             by="2027-03-01",
             prefer_providers="PaidCo",
             languages="python",
-        ),  # fmt: skip
+        ),
     )
     assert r.status_code == 303
