@@ -137,17 +137,27 @@ def resolve_as(catalog: Catalog, kind: str, name: str, setting: str) -> str:
         raise UnknownNameError(kind, name, err.suggestions, setting=setting) from None
 
 
-def current_plan(catalog: Catalog, state: PlanState, explain: bool = True) -> Plan:
+def current_plan(
+    catalog: Catalog, state: PlanState, explain: bool = True, options: bool = False
+) -> Plan:
     """Return the plan a stored state stands for, recording nothing new.
 
     A state of round N is what the N-th re-plan recorded; its plan is that re-plan's result.
     `replan` records a round each time it runs, so the plan is asked of the round before
     with nothing finished since: the same computation, the same bytes. A first plan (round 0)
-    starts on its own start date.
+    starts on its own start date. `options` adds two other routes and the trade-off.
     """
     before = state.model_copy(update={"round": state.round - 1})  # no validation: -1 is fine
     start = state.start_date if state.round == 0 else None
-    return replan(catalog, before, (), start=start, explain=explain)
+    return replan(
+        catalog,
+        before,
+        (),
+        start=start,
+        explain=explain,
+        alternatives=2 if options else 0,
+        tradeoff=options,
+    )
 
 
 def record_progress(
@@ -317,7 +327,7 @@ class PlanCache:
         self.catalog = catalog
         self._plans: Memo[Plan] = Memo(size)
 
-    def plan(self, state: PlanState, explain: bool = True) -> Plan:
+    def plan(self, state: PlanState, explain: bool = True, options: bool = False) -> Plan:
         """Return `current_plan(state)`, computed once per state."""
-        key = dumps_json([explain, state.to_dict()])
-        return self._plans.get(key, lambda: current_plan(self.catalog, state, explain))
+        key = dumps_json([explain, options, state.to_dict()])
+        return self._plans.get(key, lambda: current_plan(self.catalog, state, explain, options))

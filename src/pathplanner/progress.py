@@ -492,6 +492,8 @@ def replan(
     constraints: Mapping[str, Any] | None = None,
     explain: bool = True,
     where: str = "state",
+    alternatives: int = 0,
+    tradeoff: bool = False,
 ) -> Plan:
     """Return the plan for what is left, keeping the whole state and every finished step.
 
@@ -501,7 +503,8 @@ def replan(
     pace or budget), `target`, `hours_per_week` and `constraints` (Constraints fields) change
     the state from now on. Without `start` the rest starts after the weeks already studied.
     Budget and max hours bound the whole route: what rounds finished counts against them.
-    `where` names the state's origin in messages ('plan.md: line 2').
+    `where` names the state's origin in messages ('plan.md: line 2'). `alternatives` and
+    `tradeoff` add other routes and the hours-against-dollars trade-off, as `plan` does.
     """
     from .optimize import Constraints
     from .planner import plan as make_plan
@@ -594,6 +597,8 @@ def replan(
         availability=state.availability,
         skip=state.skip,
         tz=state.tz,
+        alternatives=alternatives,
+        tradeoff=tradeoff,
     )
     return replace(rest, state=state)
 

@@ -649,7 +649,7 @@ class PlannerApp:
 
         context = {
             **self._new_context(form if form is not None else week_form(record.state)),
-            **plan_context(self.plans.plan(record.state), self.catalog),
+            **plan_context(self.plans.plan(record.state, options=True), self.catalog),
             "learner_id": record.id,
             "revision": record.revision,
             "downloads": list(DOWNLOADS),
