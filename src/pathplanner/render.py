@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 import uuid
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PLAN_FORMATS",
+    "PlanRenderer",
     "explains",
     "format_for_path",
     "make_environment",
@@ -39,7 +41,7 @@ _TEMPLATE_FOR = {
 PLAN_FORMATS = ("text", "txt", "md", "html", "json", "csv", "ics", "mermaid", "dot")
 
 
-_SYLLABUS_TEMPLATES = ("syllabus.md.j2", "syllabus.html.j2")
+_SYLLABUS_TEMPLATES = ("syllabus.md.j2", "syllabus.html.j2", "index.html.j2")
 
 
 def make_environment(
@@ -123,7 +125,45 @@ def template_environment(
     mine = user_templates(templates_dir)
     if name in mine:
         return make_environment(sandboxed=True, html=html, files=mine), name
-    return make_environment(html=html), name
+    return _builtin_environment(html), name
+
+
+@functools.cache
+def _builtin_environment(html: bool) -> jinja2.Environment:
+    """Return the environment of the built-in templates: made, and each template compiled,
+    once per process (they are part of the package and do not change while it runs)."""
+    return make_environment(html=html)
+
+
+class PlanRenderer:
+    """Render many plans with the same templates, each template compiled once.
+
+    `render_plan` for a stream of plans (a cohort): a user's --templates directory is read
+    and compiled on first use, then reused for every plan of the run.
+    """
+
+    def __init__(self, catalog: Catalog, templates_dir: str | Path | None = None) -> None:
+        self.catalog = catalog
+        self.templates_dir = templates_dir
+        self._envs: dict[str, tuple[jinja2.Environment, str]] = {}
+
+    def environment(self, name: str, html: bool) -> tuple[jinja2.Environment, str]:
+        """Return the environment and name of a template, made on first use."""
+        key = f"{name}:{html}"
+        if key not in self._envs:
+            self._envs[key] = template_environment(name, html, self.templates_dir)
+        return self._envs[key]
+
+    def render(self, plan: Plan, fmt: str) -> str:
+        """Return a plan rendered in a format, as `render_plan` does."""
+        fmt = "txt" if fmt == "text" else fmt
+        if fmt in ("json", "csv", "ics"):
+            return render_plan(plan, fmt, self.catalog)
+        if fmt not in _TEMPLATE_FOR:
+            raise RenderError(f"unknown format '{fmt}' (use one of {', '.join(PLAN_FORMATS)})")
+        env, name = self.environment(_TEMPLATE_FOR[fmt], fmt == "html")
+        out = render_template(env, name, plan_context(plan, self.catalog))
+        return terminal_safe(out) if fmt == "txt" else out
 
 
 # everything that ends or bends a line, for one-line contexts (Markdown, Mermaid, DOT)

@@ -42,11 +42,16 @@ def _topic(catalog: Catalog, rid: str) -> str:
     return catalog.skills[skill].category if skill in catalog.skills else ""
 
 
+_RANK = {"first": 0, None: 1, "last": 2}
+
+
 def order(catalog: Catalog, start: Mapping[str, int], chosen: Sequence[str]) -> list[str]:
     """Return chosen in an executable order: prerequisites first, same topic kept together.
 
-    Kahn's algorithm; among the resources that are ready, prefer the topic just studied,
-    then the shallowest in the dependency graph, then the id (so the order is stable).
+    Kahn's algorithm; among the resources that are ready, prefer one placed `first`, then any
+    but one placed `last`, then the topic just studied, then the shallowest in the dependency
+    graph, then the id (so the order is stable). A resource's `after` hints wait for those
+    chosen resources too, unless only the hints stand in the way (prerequisites win).
     """
     deps = dependencies(catalog, start, chosen)
     depth: dict[str, int] = {}
@@ -56,22 +61,35 @@ def order(catalog: Catalog, start: Mapping[str, int], chosen: Sequence[str]) -> 
             depth[rid] = 1 + max((depth_of(d) for d in deps[rid]), default=0)
         return depth[rid]
 
+    def rank(rid: str) -> int:
+        return _RANK[catalog.resources[rid].position]
+
     waiting = {rid: set(d) for rid, d in deps.items()}
+    hinted = {rid: {a for a in catalog.resources[rid].after if a in waiting} for rid in waiting}
     done: list[str] = []
     last_topic = ""
     while waiting:
-        ready = [rid for rid, d in waiting.items() if not d]
-        if not ready:  # cannot happen on a validated (acyclic) catalogue
+        free = [rid for rid, d in waiting.items() if not d]
+        if not free:  # cannot happen on a validated (acyclic) catalogue
             raise RuntimeError("the chosen resources depend on each other in a cycle")
+        ready = [rid for rid in free if not hinted[rid]] or free
         pick = min(
             ready,
-            key=lambda r: (_topic(catalog, r) != last_topic, depth_of(r), _topic(catalog, r), r),
+            key=lambda r: (
+                rank(r),
+                _topic(catalog, r) != last_topic,
+                depth_of(r),
+                _topic(catalog, r),
+                r,
+            ),
         )
         done.append(pick)
         last_topic = _topic(catalog, pick)
         del waiting[pick]
         for d in waiting.values():
             d.discard(pick)
+        for h in hinted.values():
+            h.discard(pick)
     return done
 
 
