@@ -426,3 +426,19 @@ def test_stream_tree_all_or_nothing(tmp_path: Path) -> None:
         raise RuntimeError("interrupted")
     assert (root / "a.txt").read_text() == "1"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["set"]  # no litter
+
+
+def test_calendars_of_identical_learners_are_the_same_bytes(bootcamp: Any) -> None:
+    from pathplanner.curriculum import render_curriculum
+    from pathplanner.render import PlanRenderer, plan_ics
+
+    catalog, cur = bootcamp
+    renderer = PlanRenderer(catalog)
+    for _, p in cur.plans:
+        assert renderer.render(p, "ics") == plan_ics(p, catalog)
+    assert len(renderer._calendars) == cur.solved  # one calendar made per distinct plan
+    ana, omar = (p for x, p in cur.plans if x.name in ("Ana Lima", "Omar Haddad"))
+    assert ana.steps is omar.steps and ana.learner != omar.learner
+    files = render_curriculum(cur, catalog, ["csv"])
+    assert sorted(f for f in files if not f.startswith("learners/")) == [
+        "index.html", "summary.csv", "syllabus.csv", "timetable.json"]  # fmt: skip
