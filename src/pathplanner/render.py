@@ -158,7 +158,9 @@ class PlanRenderer:
         got = self._calendars.get(key)
         if got is None or got[0] is not plan.steps:
             text = plan_ics(plan, self.catalog)
-            blocks = [(s.resource, b) for s in plan.steps for b in range(1, s.end_week - s.start_week + 2)]
+            blocks = [
+                (s.resource, b) for s in plan.steps for b in range(1, s.end_week - s.start_week + 2)
+            ]
             known = {calendar_uid(who, r, b): (r, b) for r, b in blocks}
             parts = _UID_LINE.split(text)
             if not all(u in known for u in parts[1::2]):  # cannot happen; then no reuse
