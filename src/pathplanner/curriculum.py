@@ -445,7 +445,8 @@ def report_lines(cur: Curriculum, out_dir: str | Path, written: int) -> list[str
         t: sum(1 for m in cur.modules if m.track == t) for t in ("core", "bridging", "elective")
     }
     lines = [
-        f"wrote {written} files to {out_dir}: timetable of {table.weeks} weeks "
+        f"wrote {written} files to {out_dir}: timetable of {table.weeks} "
+        f"week{'' if table.weeks == 1 else 's'} "
         f"({len(cur.modules)} modules: {tracks['core']} core, {tracks['bridging']} bridging, "
         f"{tracks['elective']} elective), {len(cur.plans)} personal plan(s), index.html, "
         "summary.csv" + (f"; {len(cur.problems)} row(s) skipped" if cur.problems else "")

@@ -58,6 +58,7 @@ __all__ = [
     "build_timetable",
     "outcomes_of",
     "own_modules",
+    "plan_learners",
     "weeks_until",
 ]
 
