@@ -442,3 +442,42 @@ def test_calendars_of_identical_learners_are_the_same_bytes(bootcamp: Any) -> No
     files = render_curriculum(cur, catalog, ["csv"])
     assert sorted(f for f in files if not f.startswith("learners/")) == [
         "index.html", "summary.csv", "syllabus.csv", "timetable.json"]  # fmt: skip
+
+
+def test_bridging_before_week_one_is_pre_work(tmp_path: Path) -> None:
+    graph = write_graph(
+        tmp_path / "g",
+        skills=[skill("x", levels=2), skill("y", levels=1)],
+        resources=[
+            resource("x-one", {"x": 1}, hours=4),
+            resource("x-two", {"x": 2}, hours=6, requires={"x": 1}),
+            resource("y-course", {"y": 1}, hours=3, requires={"x": 2}),
+        ],
+        roles=[role("goal", {"y": 1})],
+    )
+    cohort = tmp_path / "c.csv"
+    cohort.write_text("name,have,hours_per_week\nAl,x:2,5\nBea,x:2,5\nCy,,5\n")
+    out = tmp_path / "out"
+    args = ["curriculum", "--no-builtin", "--graph", str(graph), "--to", "goal",
+            "--cohort", str(cohort), "--out", str(out), "--start", "2027-01-04"]  # fmt: skip
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "timetable.json").read_text())
+    tracks = {m["resource"]: (m["track"], m["start_week"], m["end_week"]) for m in doc["modules"]}
+    assert tracks == {"x-one": ("bridging", 0, 0), "x-two": ("bridging", 0, 0),
+                      "y-course": ("core", 1, 1)}  # fmt: skip
+    assert doc["weeks_detail"][0] == {"week": 0, "start_date": None, "end_date": "2027-01-03",
+                                      "modules": ["x-one", "x-two"]}  # fmt: skip
+    cy = next(x for x in doc["learners"] if x["name"] == "Cy")
+    assert cy["pre_work_hours"] == 10 and cy["note"] == (
+        "keeps up at 5 h/week; 10 h of pre-work before week 1"
+    )
+    md = (out / "syllabus.md").read_text()
+    assert "| pre-work | before 2027-01-04 | 1. X One (bridging); 2. X Two (bridging) |" in md
+    assert "**Prepares for:** Y Course" in md
+    # the same input gives the same bytes
+    again = tmp_path / "again"
+    assert CliRunner().invoke(cli, [*args[:-4], "--out", str(again), *args[-2:]]).exit_code == 0
+    for p in sorted(out.rglob("*")):
+        if p.is_file():
+            assert p.read_bytes() == (again / p.relative_to(out)).read_bytes(), p
