@@ -271,6 +271,8 @@ def test_unknown_preferred_provider_and_bad_settings(mini_dir: Path, tmp_path: P
     both = CliRunner().invoke(cli, [*base, "--start", "2027-01-04", "--end", "2027-03-01",
                                     "--weeks", "3"])  # fmt: skip
     assert both.exit_code == 1 and "--end: give the weeks or an end date, not both" in both.output
+    ics = CliRunner().invoke(cli, [*base, "--format", "ics"])
+    assert ics.exit_code == 1 and "--start: the ics format needs a start date" in ics.output
     missing = CliRunner().invoke(cli, ["curriculum", "--to", "mle"])
     assert missing.exit_code == 2 and "Missing option" in missing.output
     ok = CliRunner().invoke(cli, [*base, "--start", "2027-01-04", "--end", "2027-03-28",

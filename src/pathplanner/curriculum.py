@@ -358,7 +358,8 @@ def iter_curriculum_files(
             ics = f"learners/{slug}.ics"
             yield ics, renderer.render(p, "ics")
         shown = next((f for f in formats if f != "ics"), "ics")
-        files[learner.row] = (f"learners/{slug}.{shown}", ics)
+        page = "html" if "html" in formats else shown  # the index is a web page: link pages
+        files[learner.row] = (f"learners/{slug}.{page}", ics)
         load = loads.get(learner.row)
         end = p.end_date.isoformat() if p.end_date else ""
         line = [
@@ -506,6 +507,8 @@ def export_curriculum(
 
     check_formats(formats)
     learners, problems = read_cohort(catalog, cohort)
+    if "ics" in formats and start is None and any(x.start is None for x in learners):
+        raise PlanningError("the ics format needs a start date (YYYY-MM-DD)", setting="start")
     total = len(learners)
     cur = build_curriculum(
         catalog,
