@@ -136,4 +136,8 @@ def test_yaml_cohort_and_bad_format(mini_dir: Path, tmp_path: Path) -> None:
             "md,pdf",
         ],
     )
-    assert bad.exit_code == 2 and "unknown format 'pdf' (one of: md, html, csv, ics)" in bad.output
+    assert (
+        bad.exit_code == 2
+        and "unknown format 'pdf' (one of: md, html, csv, ics, imscc, moodle-csv, canvas-csv)"
+        in bad.output
+    )

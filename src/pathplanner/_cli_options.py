@@ -81,6 +81,11 @@ def _options(*opts: Callable[[F], F]) -> Callable[[F], F]:
     return decorate
 
 
+def _split(_ctx: click.Context, _param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the comma-separated values of a repeatable option as one tuple."""
+    return tuple(part.strip() for item in value for part in item.split(",") if part.strip())
+
+
 def _remember_no_builtin(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
     ctx.meta["pathplanner.no_builtin"] = value
     return value
@@ -127,6 +132,19 @@ _constraint_options = _options(  # their destinations are the fields of optimize
     click.option("--with-cert", "with_certs", multiple=True, metavar="CERT",
                  help="Also earn this certification (id, exam code or name; repeatable)."),
     click.option("--include-optional", is_flag=True, help="Also meet the role's optional requirements."),
+    click.option("--exclude", "exclude_ids", multiple=True, metavar="RESOURCE",
+                 help="Never use this resource (id, name or alias; repeatable)."),
+    click.option("--exclude-skill", "exclude_skills", multiple=True, metavar="SKILL",
+                 help="Never use a resource that teaches this skill (repeatable)."),
+    click.option("--prefer-provider", "prefer_providers", multiple=True, metavar="PROVIDER",
+                 help="Prefer this provider: its resources count 20% less when plans are compared "
+                      "(repeatable; the plan says what the preference cost)."),
+    click.option("--languages", "languages", multiple=True, metavar="LANG,...", callback=_split,
+                 help="Your programming languages, e.g. python,sql (default: the language skills "
+                      "you have). Resources in other languages are used only where the role needs them."),
+    click.option("--avoid-language", "avoid_languages", multiple=True, metavar="LANG", callback=_split,
+                 help="Never use a resource whose exercises use this language (repeatable)."),
+    click.option("--any-language", is_flag=True, help="Let resources use any programming language."),
     click.option("--time-limit", type=_Number("time_limit"), default=10.0, show_default=True,
                  help="Seconds the exact solver may take before returning its best plan."),
     click.option("--solver", type=click.Choice(["milp", "greedy"]), default="milp", show_default=True,
@@ -153,6 +171,13 @@ _plan_options = _options(
         hours="Study hours per week (default 8, or the profile's).",
         start="First day of study (YYYY-MM-DD), for dates.",
         fmt="Output format (default: text on a terminal; with -o, from the file's extension)."),
+    click.option("--weeks", type=click.IntRange(1, 5200), default=None,
+                 help="Finish within this many weeks (at your pace, or say the pace it needs)."),
+    click.option("--by", "by", type=_DATE, help="Finish by this date (YYYY-MM-DD; from --start, default today)."),
+    click.option("--alternatives", type=click.IntRange(0, 20), default=0, show_default=True, metavar="N",
+                 help="Also show the N next-best routes, each leaving out a step of the best plan."),
+    click.option("--tradeoff", is_flag=True,
+                 help="Also show hours against dollars: every plan no other beats on both."),
     click.option("--template", type=_INPUT_FILE, help="Render with your own Jinja template file (sandboxed)."),
     click.option("--templates", "templates_dir", type=_INPUT_DIR,
                  help="A directory of your own plan.<format>.j2 templates, used before the built-in ones."),
@@ -178,7 +203,7 @@ _curriculum_options = _options(
     click.option("--templates", "templates_dir", type=_INPUT_DIR,
                  help="Your own syllabus.<fmt>.j2 / index.html.j2 / plan.<fmt>.j2 templates (sandboxed)."),
     click.option("--format", "formats", default="md,html,csv", show_default=True,
-                 help="Comma-separated: md, html, csv, ics (each learner gets an .ics anyway when a start date is known)."),
+                 help="Comma-separated: md, html, csv, ics; imscc (an IMS Common Cartridge 1.1 course), moodle-csv, canvas-csv (competency frameworks). Each learner gets an .ics anyway when a start date is known."),
     _constraint_options,
     click.option("--hours-per-week", type=_Number("hours_per_week"),
                  help="Cohort study hours per week (a learner's own value wins)."),
@@ -186,10 +211,8 @@ _curriculum_options = _options(
     click.option("--weeks", type=click.IntRange(1, 520),
                  help="Length of the timetable in weeks (default: the fewest in which everyone keeps up)."),
     click.option("--end", "end", type=_DATE, help="Last day of the timetable (YYYY-MM-DD), instead of --weeks; needs --start."),
-    click.option("--prefer-provider", "prefer_providers", multiple=True, metavar="PROVIDER",
-                 help="Our own provider: its resources are preferred (repeatable; also `preferred: true` in a graph)."),
     click.option("--prefer-bound", type=click.FloatRange(0, 10), default=0.5, show_default=True,
-                 help="An own module is used when its hours are at most (1 + this) x those of the study it replaces."),
+                 help="Own modules (--prefer-provider, `preferred: true`) are used when their hours are at most (1 + this) x those of the study they replace."),
     click.option("--core-share", type=click.FloatRange(0, 1, min_open=True), default=0.5, show_default=True,
                  help="A module taken by at least this share of the learners is core; fewer: bridging or elective."),
     click.option("--strict", is_flag=True,
@@ -230,5 +253,18 @@ _plan_many_options = _options(
     _constraint_options,
     click.option("--output", "-o", type=_FILE, help="Write the JSON lines to FILE."),
     _force,
+)
+_new_resource_options = _options(
+    click.option("--graph", "graph_dir", required=True, type=_INPUT_DIR,
+                 help="Your graph directory: the entry goes into its resources file."),
+    click.option("--id", "rid", required=True, metavar="ID",
+                 help="The new resource's id: lower-case words joined by '-', e.g. dab-stats-lab."),
+    click.option("--kind", default="course", show_default=True, metavar="KIND",
+                 help="course, workshop, lab, lecture, project, book, ... (see graph/README.md)."),
+    click.option("--file", metavar="FILE",
+                 help="The YAML file (in --graph) to append to or create; default: its only "
+                 "resources file, else resources.yaml."),
+    click.option("--force", is_flag=True,
+                 help="Replace --file if it exists and is not a resources file."),
 )
 # fmt: on

@@ -14,12 +14,14 @@ import click
 from . import __version__
 from ._cli_options import (
     _FILE,
+    _constraint_options,
     _curriculum_options,
     _curriculum_status_options,
     _esco_options,
     _force,
     _format_option,
     _graph_option,
+    _new_resource_options,
     _plan_many_options,
     _plan_options,
     _profile_options,
@@ -35,7 +37,11 @@ FLAGS = {
     "have": "--have", "hourly_rate": "--hourly-rate", "hours_per_week": "--hours-per-week",
     "include": "--include", "kind": "--kind", "max_hours": "--max-hours",
     "start": "--start", "target": "--to", "time_limit": "--time-limit",
-    "with_certs": "--with-cert",
+    "with_certs": "--with-cert", "weeks": "--weeks", "by": "--by", "alternatives": "--alternatives",
+    "exclude_ids": "--exclude", "exclude_skills": "--exclude-skill",
+    "prefer_providers": "--prefer-provider", "languages": "--languages",
+    "avoid_languages": "--avoid-language", "any_language": "--any-language",
+    "rid": "--id", "file": "--file", "graph": "--graph",
 }  # fmt: skip
 
 
@@ -153,24 +159,57 @@ def cli() -> None:
 
 @cli.command()
 @_graph_option
-def validate(graphs: tuple[Path, ...]) -> None:
+@click.option("--verbose", "-v", is_flag=True,
+              help="With --graph, also show the notes about the built-in graph.")  # fmt: skip
+def validate(graphs: tuple[Path, ...], verbose: bool) -> None:
     """Check the knowledge graph and report every problem at once.
 
-    Exit status 0 when the graph is clean, 1 when it is not.
+    Every error names its file and line; every cycle is explained from your own resource
+    outward, with what to change. Exit status 0 when the graph is clean, 1 when it is not.
 
     \b
     Examples:
       pathplanner validate
       pathplanner validate --graph ./my-bootcamp-catalog
+      pathplanner validate --graph ./my-bootcamp-catalog --verbose
     """
     from .load import check_graph
     from .text import check_text
 
     check = check_graph(graphs, builtin=_builtin(graphs))
-    _emit(check_text(check))
+    _emit(check_text(check, verbose, "--verbose"))
     if not check.ok:
         click.echo(f"{len(check.errors)} problem(s) found.", err=True)
         sys.exit(1)
+
+
+# -- authoring your own modules -----------------------------------------------------------------
+
+
+@cli.group()
+def new() -> None:
+    """Start a new entry of your own graph directory (Example: pathplanner new resource ...)."""
+
+
+@new.command(name="resource")
+@_new_resource_options
+def new_resource_cmd(graph_dir: Path, rid: str, kind: str, file: str | None, force: bool) -> None:
+    """Add a resource entry with every field explained, to fill in and validate: appended
+    to the directory's resources file, or a new resources.yaml. Replace every FILL-IN.
+
+    \b
+    Examples:
+      pathplanner new resource --graph ./our-courses --id dab-stats-lab --kind lab
+      pathplanner new resource --graph ./our-courses --id dab-sql-workshop --kind workshop --file sql.yaml
+    """
+    from .load import load_catalog
+    from .scaffold import new_resource
+
+    builtin = {r: res.title for r, res in load_catalog().resources.items()}
+    made = new_resource(graph_dir, rid, kind, file=file, force=force, builtin_ids=builtin)
+    how = "appended to" if made.appended else "wrote"
+    click.echo(_safe(f"{how} {made.path} (line {made.line}): fill in every FILL-IN, then run\n"
+                     f"  pathplanner validate --graph {graph_dir}"))  # fmt: skip
 
 
 def _listing(listing: Any, fmt: str) -> None:
@@ -315,6 +354,16 @@ def plan(graphs: tuple[Path, ...], target: str, hours_per_week: float | None,
       pathplanner plan --profile me.yaml --to mlops-engineer --optimize cost --budget-usd 300
       pathplanner plan --from ds --to mle --hours-per-week 8 --start 2027-01-04 --format json -o plan.json
       pathplanner plan --from ds --to mle --start 2027-01-04 -o plan.md      (also .html .csv .ics .dot)
+      pathplanner plan --from data-analyst --to ml-engineer --by 2027-09-01 --budget-usd 600
+      pathplanner plan --from data-scientist --to ml-engineer --languages python --exclude-skill aws
+      pathplanner plan --from data-analyst --to ml-engineer --tradeoff --alternatives 2
+
+    \b
+    Order of preference: the objective (--optimize) first, then study hours or cost
+    (whichever is not the objective), then the fewest steps, then resource ids (at the
+    first id where two equal plans differ, the plan that has it wins). Resources in a
+    programming language outside yours and the role's are used only when no plan can
+    do without (the plan says so).
     """
     from .planner import plan as make_plan
     from .progress import guard_overwrite
@@ -326,6 +375,7 @@ def plan(graphs: tuple[Path, ...], target: str, hours_per_week: float | None,
     catalog = _catalog(graphs)
     profile = _profile(catalog, kw)
     explain = explains(fmt) if explain is None else explain
+    kw["by"] = _date(kw.get("by"))
     p = make_plan(catalog, target, profile, hours_per_week=hours_per_week, start=_date(start),
                   explain=explain, **kw)  # fmt: skip
     _emit(render_plan(p, fmt, catalog, template, templates_dir), output, force)
@@ -370,8 +420,8 @@ def progress(graphs: tuple[Path, ...], markdown: Path | None, target: str | None
 # -- cohorts and imports ------------------------------------------------------------------------
 
 
-FLAGS.update(weeks="--weeks", end="--end", prefer_providers="--prefer-provider",
-             prefer_bound="--prefer-bound", core_share="--core-share", week="--week")  # fmt: skip
+FLAGS.update(weeks="--weeks", end="--end", prefer_bound="--prefer-bound",
+             core_share="--core-share", week="--week")  # fmt: skip
 
 
 @cli.group(cls=_Group, invoke_without_command=True)
@@ -380,8 +430,7 @@ FLAGS.update(weeks="--weeks", end="--end", prefer_providers="--prefer-provider",
 def curriculum(graphs: tuple[Path, ...], target: str | None,
                cohort: Path | None, out_dir: Path | None, templates_dir: Path | None, formats: str,
                hours_per_week: float | None, start: dt.datetime | None, weeks: int | None,
-               end: dt.datetime | None, prefer_providers: tuple[str, ...], prefer_bound: float,
-               core_share: float, strict: bool, show_progress: bool | None, force: bool,
+               end: dt.datetime | None, prefer_bound: float, core_share: float, strict: bool, show_progress: bool | None, force: bool,
                **kw: Any) -> None:  # fmt: skip
     """Export a bootcamp curriculum: a cohort timetable, a plan and calendar per learner.
 
@@ -410,12 +459,11 @@ def curriculum(graphs: tuple[Path, ...], target: str | None,
             templates_dir=templates_dir, constraints=_constraints(kw),
             hours_per_week=hours_per_week, start=_date(start), force=force,
             on_learner=bars.counter("Planning learners"), on_written=bars.counter("Writing plans"),
-            weeks=weeks, end=_date(end), prefer_providers=prefer_providers,
-            prefer_bound=prefer_bound, core_share=core_share,
+            weeks=weeks, end=_date(end), prefer_bound=prefer_bound, core_share=core_share,
         )  # fmt: skip
     for prob in cur.problems:
         click.echo(_safe(f"{'error' if strict else 'skipped'}: {cohort}: {prob}"), err=True)
-    click.echo(_safe("\n".join(report_lines(cur, out_dir, len(files)))))
+    click.echo(_safe("\n".join(report_lines(cur, out_dir, files))))
     if strict and cur.problems:
         raise click.ClickException(f"{len(cur.problems)} bad row(s) in {cohort} (--strict)")
 
@@ -524,18 +572,25 @@ def plan_many_cmd(graphs: tuple[Path, ...], profiles: Path, target: str | None, 
 @click.argument("role_a")
 @click.argument("role_b")
 @_format_option
-def compare(graphs: tuple[Path, ...], role_a: str, role_b: str, fmt: str) -> None:
+@_profile_options
+def compare(graphs: tuple[Path, ...], role_a: str, role_b: str, fmt: str, **kw: Any) -> None:
     """Compare two roles: shared and distinct skills, hours each way, certifications, pay.
+
+    With where you stand (--profile, --from, --have), it opens with a verdict: hours,
+    weeks, cost and pay of each role from your position.
 
     \b
     Examples:
       pathplanner compare data-scientist ml-engineer
+      pathplanner compare ml-engineer mlops-engineer --profile me.yaml
       pathplanner compare "data analyst" "analytics engineer" --format json
     """
     from .analysis import compare as do_compare
     from .show import compare_text
 
-    data = do_compare(_catalog(graphs), role_a, role_b)
+    catalog = _catalog(graphs)
+    given = any(kw.get(k) for k in ("from_role", "have", "profile_file", "done"))
+    data = do_compare(catalog, role_a, role_b, _profile(catalog, kw) if given else None)
     _emit(_json(data) if fmt == "json" else compare_text(data))
 
 
@@ -558,6 +613,39 @@ def suggest(graphs: tuple[Path, ...], limit: int | None, fmt: str, **kw: Any) ->
     catalog = _catalog(graphs)
     ranked = do_suggest(catalog, _profile(catalog, kw), limit=limit)
     _emit(_json([s.to_dict() for s in ranked]) if fmt == "json" else suggestions_text(ranked))
+
+
+@cli.command(name="learn-next")
+@_graph_option
+@_profile_options
+@click.option("--to", "target", required=True, metavar="ROLE", help="The role you want.")
+@_constraint_options
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Show at most N.")  # fmt: skip
+@_format_option
+def learn_next_cmd(graphs: tuple[Path, ...], target: str, limit: int, fmt: str, **kw: Any) -> None:
+    """List what you can start today, ranked by how much of the role it brings.
+
+    Only resources whose prerequisites you already meet, and that your constraints allow
+    (languages, exclusions, free only ...), are listed; each says whether it is a step of
+    your best plan.
+
+    \b
+    Examples:
+      pathplanner learn-next --from data-analyst --to ml-engineer
+      pathplanner learn-next --have python:2,sql:1 --to data-scientist --free-only --limit 5
+    """
+    from .analysis import learn_next, learn_next_text
+
+    catalog = _catalog(graphs)
+    profile = _profile(catalog, kw)
+    found = learn_next(catalog, target, profile, _constraints(kw), limit=limit)
+    if fmt == "json":
+        from dataclasses import asdict
+
+        doc = {"format": "pathplanner-next/1", "target": catalog.resolve_role(target).id}
+        _emit(_json(doc | {"resources": [asdict(n) for n in found]}))
+    else:
+        _emit(learn_next_text(found, catalog.resolve_role(target).name))
 
 
 def _terminated(signum: int, _frame: Any) -> None:

@@ -41,7 +41,13 @@ __all__ = [
     "write_files",
 ]
 
-FORMATS: tuple[str, ...] = ("md", "html", "csv", "ics")
+FORMATS: tuple[str, ...] = ("md", "html", "csv", "ics", "imscc", "moodle-csv", "canvas-csv")
+# the formats of the whole cohort only (an LMS course, competency frameworks): no personal plans
+LMS_FILES = {
+    "imscc": "course.imscc",
+    "moodle-csv": "competencies-moodle.csv",
+    "canvas-csv": "outcomes-canvas.csv",
+}
 
 
 @dataclass
@@ -107,7 +113,9 @@ def build_curriculum(
         weeks = weeks_until(start, end)
     hpw = DEFAULT_HOURS_PER_WEEK if hours_per_week is None else hours_per_week
     checked(hpw, "hours_per_week")
-    own = own_modules(catalog, prefer_providers)
+    # own modules: `preferred: true`, and the providers preferred here or in the constraints
+    given = [*prefer_providers, *(constraints.prefer_providers if constraints else ())]
+    own = own_modules(catalog, dict.fromkeys(given))
     planner = CohortPlanner(catalog, role.id, constraints, own, prefer_bound)
     plans, problems, trials = plan_learners(planner, learners, hpw, start, on_learner)
     table = build_timetable(
@@ -146,6 +154,21 @@ def _slug(name: str, taken: set[str]) -> str:
         slug, n = f"{base}-{n}", n + 1
     taken.add(slug)
     return slug
+
+
+def _lms_files(cur: Curriculum, catalog: Catalog, formats: Sequence[str]) -> dict[str, str | bytes]:
+    """Return the LMS files of the formats asked for (see `lms`, adapted by `_lms_adapt`)."""
+    from . import lms
+    from ._lms_adapt import course_of, framework_of
+
+    out: dict[str, str | bytes] = {}
+    if "imscc" in formats:
+        out[LMS_FILES["imscc"]] = lms.cartridge_bytes(course_of(cur))
+    if "moodle-csv" in formats:
+        out[LMS_FILES["moodle-csv"]] = lms.moodle_competencies_csv(framework_of(cur, catalog))
+    if "canvas-csv" in formats:
+        out[LMS_FILES["canvas-csv"]] = lms.canvas_outcomes_csv(framework_of(cur, catalog))
+    return out
 
 
 def _weeks_text(first: int, last: int) -> str:
@@ -333,16 +356,19 @@ def iter_curriculum_files(
     formats: Sequence[str],
     templates_dir: Path | None = None,
     on_written: Callable[[Learner], None] | None = None,
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[str, str | bytes]]:
     """Yield every file of a curriculum as (relative path, content), one at a time.
 
     Each learner's files come first, as they are rendered (each template compiled once per
-    run), then the syllabus, `timetable.json`, `index.html` and `summary.csv`. A learner
-    whose plan has a start date also gets `learners/<name>.ics`.
+    run), then the syllabus, `timetable.json`, `index.html`, the LMS files (LMS_FILES) and
+    `summary.csv`. A learner whose plan has a start date also gets `learners/<name>.ics`.
+    With only LMS formats, no personal plans, syllabus or index are written: the LMS files
+    and the summary.
     """
     from ._io import dumps_json
     from .render import PlanRenderer, csv_text, render_template
 
+    plan_formats = [f for f in formats if f not in LMS_FILES]
     renderer = PlanRenderer(catalog, templates_dir)
     taken: set[str] = set()
     rows: list[tuple[int, list[Any]]] = []
@@ -350,15 +376,15 @@ def iter_curriculum_files(
     loads = {x.row: x for x in cur.timetable.learners} if cur.timetable else {}
     for learner, p in cur.plans:
         slug = _slug(learner.name, taken)
-        for fmt in formats:
+        for fmt in plan_formats:
             if fmt != "ics":
                 yield f"learners/{slug}.{fmt}", renderer.render(p, fmt)
         ics = None
-        if p.start_date is not None:
+        if plan_formats and p.start_date is not None:
             ics = f"learners/{slug}.ics"
             yield ics, renderer.render(p, "ics")
-        shown = next((f for f in formats if f != "ics"), "ics")
-        page = "html" if "html" in formats else shown  # the index is a web page: link pages
+        shown = next((f for f in plan_formats if f != "ics"), "ics" if ics else "")
+        page = "html" if "html" in plan_formats else shown  # the index is a web page
         files[learner.row] = (f"learners/{slug}.{page}", ics)
         load = loads.get(learner.row)
         end = p.end_date.isoformat() if p.end_date else ""
@@ -370,7 +396,7 @@ def iter_curriculum_files(
             f"{p.total_cost_usd:.2f}",
             p.weeks,
             end,
-            f"learners/{slug}.{shown}",
+            f"learners/{slug}.{shown}" if shown else "",
             f"{p.hours_per_week:g}",
             ("yes" if load.fits else "no") if load else "",
             load.note if load else "",
@@ -378,18 +404,20 @@ def iter_curriculum_files(
         rows.append((learner.row, line))
         if on_written is not None:
             on_written(learner)
-    context = syllabus_context(cur, catalog, files)
-    for fmt in formats:
-        if fmt == "csv":
-            yield "syllabus.csv", _syllabus_csv(cur)
-        elif fmt in ("md", "html"):
-            env, name = renderer.environment(f"syllabus.{fmt}.j2", fmt == "html")
-            yield f"syllabus.{fmt}", render_template(env, name, context)
-    if cur.timetable is not None:
-        yield "timetable.json", dumps_json(cur.timetable.to_dict())
-    env, name = renderer.environment("index.html.j2", True)
-    context["cohort"]["syllabus"] = [f"syllabus.{f}" for f in formats if f != "ics"]
-    yield "index.html", render_template(env, name, context)
+    if plan_formats:
+        context = syllabus_context(cur, catalog, files)
+        for fmt in plan_formats:
+            if fmt == "csv":
+                yield "syllabus.csv", _syllabus_csv(cur)
+            elif fmt in ("md", "html"):
+                env, name = renderer.environment(f"syllabus.{fmt}.j2", fmt == "html")
+                yield f"syllabus.{fmt}", render_template(env, name, context)
+        if cur.timetable is not None:
+            yield "timetable.json", dumps_json(cur.timetable.to_dict())
+        env, name = renderer.environment("index.html.j2", True)
+        context["cohort"]["syllabus"] = [f"syllabus.{f}" for f in plan_formats if f != "ics"]
+        yield "index.html", render_template(env, name, context)
+    yield from _lms_files(cur, catalog, formats).items()
     for prob in cur.problems:
         rows.append(
             (
@@ -420,7 +448,7 @@ def iter_curriculum_files(
 
 def render_curriculum(
     cur: Curriculum, catalog: Catalog, formats: Sequence[str], templates_dir: Path | None = None
-) -> dict[str, str]:
+) -> dict[str, str | bytes]:
     """Return every file of a curriculum as {relative path: content}, rendered in memory.
 
     For a large cohort, `iter_curriculum_files` (or `export_curriculum`) keeps memory bounded.
@@ -428,7 +456,9 @@ def render_curriculum(
     return dict(iter_curriculum_files(cur, catalog, formats, templates_dir))
 
 
-def write_files(out_dir: str | Path, files: dict[str, str], force: bool = False) -> list[Path]:
+def write_files(
+    out_dir: str | Path, files: dict[str, str | bytes], force: bool = False
+) -> list[Path]:
     """Write rendered files all-or-nothing; refuse, before writing anything, to overwrite."""
     from ._io import write_tree
 
@@ -437,28 +467,39 @@ def write_files(out_dir: str | Path, files: dict[str, str], force: bool = False)
     return [root / rel for rel in sorted(files)]
 
 
-def report_lines(cur: Curriculum, out_dir: str | Path, written: int) -> list[str]:
+def report_lines(cur: Curriculum, out_dir: str | Path, written: Sequence[Path]) -> list[str]:
     """Return what a curriculum run tells its user: the files, who cannot keep up, own
     modules not used (one line each)."""
     table = cur.timetable
     assert table is not None
-    tracks = {
-        t: sum(1 for m in cur.modules if m.track == t) for t in ("core", "bridging", "elective")
-    }
+    lms = [p.name for p in written if p.parent == Path(out_dir) and p.name in LMS_FILES.values()]
+    skipped = f"; {len(cur.problems)} row(s) skipped" if cur.problems else ""
+    if len(written) <= len(lms) + 1:  # the LMS files and the summary only
+        what = f"{len(cur.modules)} modules: "
+    else:
+        tracks = {t: sum(1 for m in cur.modules if m.track == t) for t in _TRACKS}
+        what = (
+            f"timetable of {table.weeks} week{'' if table.weeks == 1 else 's'} "
+            f"({len(cur.modules)} modules: {tracks['core']} core, {tracks['bridging']} "
+            f"bridging, {tracks['elective']} elective), {len(cur.plans)} personal plan(s), "
+            "index.html, "
+        )
     lines = [
-        f"wrote {written} files to {out_dir}: timetable of {table.weeks} "
-        f"week{'' if table.weeks == 1 else 's'} "
-        f"({len(cur.modules)} modules: {tracks['core']} core, {tracks['bridging']} bridging, "
-        f"{tracks['elective']} elective), {len(cur.plans)} personal plan(s), index.html, "
-        "summary.csv" + (f"; {len(cur.problems)} row(s) skipped" if cur.problems else "")
+        f"wrote {len(written)} files to {out_dir}: {what}"
+        + "".join(f"{n}, " for n in lms)
+        + "summary.csv"
+        + skipped
     ]
-    if cur.plans and not any(p.start_date for _, p in cur.plans):
+    if len(written) > len(lms) + 1 and cur.plans and not any(p.start_date for _, p in cur.plans):
         lines.append("no calendars (.ics): no start date was given")
     lines += [f"cannot keep up: {x.name}: {x.note}" for x in table.behind]
     lines += [
         f"own module not used: {u.title} ({u.resource}): {u.reason}" for u in table.unused_own
     ]
     return lines
+
+
+_TRACKS = ("core", "bridging", "elective")
 
 
 def check_formats(formats: Sequence[str]) -> None:
@@ -527,8 +568,11 @@ def export_curriculum(
     cur.problems = sorted(problems + cur.problems, key=lambda p: p.row)
     root = Path(out_dir)
     written: list[str] = []
-    fixed = [f"syllabus.{f}" for f in formats if f != "ics"]
-    expected = [*fixed, "timetable.json", "index.html", "summary.csv"]
+    plan_formats = [f for f in formats if f not in LMS_FILES]
+    expected = [f"syllabus.{f}" for f in plan_formats if f != "ics"]
+    if plan_formats:
+        expected += ["timetable.json", "index.html"]
+    expected += [LMS_FILES[f] for f in formats if f in LMS_FILES] + ["summary.csv"]
     with stream_tree(root, force=force, expected=expected) as write:
         for rel, content in iter_curriculum_files(
             cur,

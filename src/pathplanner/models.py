@@ -56,6 +56,9 @@ ResourceKind = Literal[
     "bootcamp",
     "degree",
     "self-study",
+    "workshop",
+    "lab",
+    "lecture",
 ]
 RESOURCE_KINDS: tuple[str, ...] = ResourceKind.__args__  # type: ignore[attr-defined]
 # The programming languages a resource's exercises use ("none": no code at all).

@@ -500,6 +500,46 @@ def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
             "weeks": [1, *range(stride, plan.weeks + 1, stride)] if plan.weeks else [],
         },
         "generator": f"pathplanner {__version__}",
+        "tradeoff_table": _tradeoff_table(doc.get("tradeoff", [])),
+        "chart": _tradeoff_chart(doc.get("tradeoff", [])),
+    }
+
+
+def _tradeoff_table(points: list[dict[str, Any]]) -> str:
+    """Return the trade-off as an aligned text table."""
+    from .text import table
+
+    rows = [[fmt_usd(p["cost_usd"]), fmt_hours(p["hours"]), str(p["steps"])] for p in points]
+    return "  " + table(rows, ["Cost", "Hours", "Steps"]).rstrip("\n").replace("\n", "\n  ")
+
+
+def _tradeoff_chart(points: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the trade-off's points placed on a small chart (cost across, hours up)."""
+    width, height = 480, 240
+    if not points:
+        return {"width": width, "height": height, "points": []}
+    costs = [p["cost_usd"] for p in points]
+    hours = [p["hours"] for p in points]
+    c0, c1 = min(costs), max(costs)
+    h0, h1 = min(hours), max(hours)
+
+    def x(c: float) -> int:
+        return 50 + round((c - c0) / (c1 - c0) * (width - 130)) if c1 > c0 else width // 2
+
+    def y(h: float) -> int:
+        return 20 + round((h1 - h) / (h1 - h0) * (height - 70)) if h1 > h0 else height // 2
+
+    return {
+        "width": width,
+        "height": height,
+        "points": [
+            {
+                "x": x(p["cost_usd"]),
+                "y": y(p["hours"]),
+                "label": f"{fmt_usd(p['cost_usd'])}: {fmt_hours(p['hours'])}",
+            }
+            for p in points
+        ],
     }
 
 

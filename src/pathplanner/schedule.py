@@ -45,13 +45,34 @@ def _topic(catalog: Catalog, rid: str) -> str:
 _RANK = {"first": 0, None: 1, "last": 2}
 
 
-def order(catalog: Catalog, start: Mapping[str, int], chosen: Sequence[str]) -> list[str]:
-    """Return chosen in an executable order: prerequisites first, same topic kept together.
+def _stage(catalog: Catalog, rid: str) -> int:
+    """Return where a resource belongs when prerequisites leave a choice.
 
-    Kahn's algorithm; among the resources that are ready, prefer one placed `first`, then any
-    but one placed `last`, then the topic just studied, then the shallowest in the dependency
-    graph, then the id (so the order is stable). A resource's `after` hints wait for those
-    chosen resources too, unless only the hints stand in the way (prerequisites win).
+    0: an exam, taken as soon as its preparation is done; 1: foundations (concepts and
+    languages); 2: tools; 3: projects, last.
+    """
+    res = catalog.resources[rid]
+    if res.kind == "certification":
+        return 0
+    if res.kind == "project":
+        return 3
+    kinds = {
+        catalog.skills[s].kind
+        for s in res.teaches
+        if s in catalog.skills and catalog.skills[s].category != "credential"
+    }
+    return 2 if kinds == {"tool"} else 1
+
+
+def order(catalog: Catalog, start: Mapping[str, int], chosen: Sequence[str]) -> list[str]:
+    """Return chosen in an executable order a coach would follow.
+
+    Kahn's algorithm; among the resources that are ready: one placed `first` in the graph,
+    then any but one placed `last`; then an exam (right after its preparation), then
+    foundations before tools before projects (`_stage`), then the topic just studied, then
+    the shallowest in the dependency graph, then the id (so the order is stable). A
+    resource's `after` hints wait for those chosen resources too, unless only the hints stand
+    in the way (prerequisites win).
     """
     deps = dependencies(catalog, start, chosen)
     depth: dict[str, int] = {}
@@ -77,6 +98,7 @@ def order(catalog: Catalog, start: Mapping[str, int], chosen: Sequence[str]) -> 
             ready,
             key=lambda r: (
                 rank(r),
+                _stage(catalog, r),
                 _topic(catalog, r) != last_topic,
                 depth_of(r),
                 _topic(catalog, r),

@@ -303,17 +303,17 @@ def outcomes_of(catalog: Catalog, rid: str) -> tuple[Outcome, ...]:
 def own_modules(catalog: Catalog, prefer_providers: Iterable[str] = ()) -> list[str]:
     """Return the ids of the active own modules: `preferred: true`, or from a given provider.
 
-    A provider name matching no resource raises UnknownNameError with the nearest.
+    A provider matches as in the planner's preference (any case; a name also matches the
+    providers it begins as a word). A name matching no resource raises UnknownNameError with
+    the nearest.
     """
-    from ._names import normalize
+    from ._names import provider_matches
 
-    providers = {
-        normalize(catalog.check_provider(p, setting="prefer_providers")) for p in prefer_providers
-    }
+    given = [catalog.check_provider(p, setting="prefer_providers") for p in prefer_providers]
     return sorted(
         rid
         for rid, res in catalog.resources.items()
-        if res.active and (res.preferred or normalize(res.provider) in providers)
+        if res.active and (res.preferred or any(provider_matches(p, res.provider) for p in given))
     )
 
 
