@@ -46,8 +46,8 @@ def test_bootcamp_fits_twelve_weeks_at_each_learners_pace(bootcamp: Any) -> None
     assert [x.name for x in table.behind] == []
     paces = {x.name: x.hours_per_week for x in table.learners}
     assert paces["Ana Lima"] == 15 and paces["Eli Stone"] == 25  # their own hours, not 8
-    # identical learners (Ana, Omar; Ben, Gus, Jo; Dana, Kai) are planned once each
-    assert cur.solved == 11
+    # learners with the same start share a route (Ana, Ben, Gus, Jo, Omar; Chen, Max; Dana, Kai)
+    assert cur.solved == 9
 
 
 def test_bootcamp_uses_every_own_module_someone_needs(bootcamp: Any) -> None:
@@ -438,7 +438,10 @@ def test_calendars_of_identical_learners_are_the_same_bytes(bootcamp: Any) -> No
     renderer = PlanRenderer(catalog)
     for _, p in cur.plans:
         assert renderer.render(p, "ics") == plan_ics(p, catalog)
-    assert len(renderer._calendars) == cur.solved  # one calendar made per distinct plan
+    from pathplanner.timetable import CohortPlanner
+
+    paced = {(CohortPlanner.key(x.profile), p.hours_per_week) for x, p in cur.plans}
+    assert len(renderer._calendars) == len(paced) == 11  # a calendar per route and pace
     ana, omar = (p for x, p in cur.plans if x.name in ("Ana Lima", "Omar Haddad"))
     assert ana.steps is omar.steps and ana.learner != omar.learner
     files = render_curriculum(cur, catalog, ["csv"])
@@ -483,3 +486,32 @@ def test_bridging_before_week_one_is_pre_work(tmp_path: Path) -> None:
     for p in sorted(out.rglob("*")):
         if p.is_file():
             assert p.read_bytes() == (again / p.relative_to(out)).read_bytes(), p
+
+
+def test_a_shared_route_is_the_plan_each_learner_would_get(mini: Any) -> None:
+    from pathplanner.cohort import Learner
+    from pathplanner.planner import plan
+    from pathplanner.profile import Profile
+    from pathplanner.render import render_plan
+    from pathplanner.timetable import CohortPlanner
+
+    planner = CohortPlanner(mini, "mle")
+    people = [
+        (Learner(2, "Ann", Profile(skills={"python": 1}, hours_per_week=8)), 8.0, START),
+        (Learner(3, "Bob", Profile(skills={"python": 1}, hours_per_week=3)), 3.0, None),
+        (Learner(4, "Cat", Profile(skills={"python": 1}, hours_per_week=20)), 20.0,
+         START + dt.timedelta(days=3)),
+    ]  # fmt: skip
+    for learner, hpw, start in people:
+        mine = planner.plan(learner, hpw, start)
+        alone = plan(mini, "mle", replace_name(learner), hours_per_week=hpw, start=start,
+                     explain=False)  # fmt: skip
+        assert mine.to_dict() == alone.to_dict()
+        assert render_plan(mine, "md", mini) == render_plan(alone, "md", mini)
+    assert planner.solved == 1
+
+
+def replace_name(learner: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(learner.profile, name=learner.name)

@@ -356,7 +356,8 @@ class CohortPlanner:
     """Plan learners to one role, solving identical learners once and preferring own modules.
 
     Learners are identical when their start (levels, done and begun resources, stated role),
-    budget, years of experience, hours per week and start date are: the plan is made once and
+    budget and years of experience are: the route is chosen once, then scheduled at each
+    learner's hours per week and start date (which change the weeks, not the route) and
     given to each under their own name.
     """
 
@@ -378,13 +379,14 @@ class CohortPlanner:
         self.constraints = constraints or Constraints()
         self.own = tuple(own)
         self.prefer_bound = prefer_bound
+        self._routes: dict[tuple[Any, ...], Plan | PathPlannerError] = {}
         self._plans: dict[tuple[Any, ...], Plan | PathPlannerError] = {}
         self.trials: dict[tuple[Any, ...], dict[str, _Trial]] = {}
-        self.solved = 0  # distinct learners solved
+        self.solved = 0  # distinct routes solved
 
     @staticmethod
-    def key(profile: Profile, hours_per_week: float, start: dt.date | None) -> tuple[Any, ...]:
-        """Return what makes two learners' plans the same (all but the name)."""
+    def key(profile: Profile) -> tuple[Any, ...]:
+        """Return what makes two learners' routes the same (all but the name and the pace)."""
         return (
             tuple(sorted(profile.skills.items())),
             tuple(profile.done),
@@ -393,31 +395,65 @@ class CohortPlanner:
             tuple(sorted(profile.experience.items())),
             profile.from_role,
             profile.budget_usd,
-            hours_per_week,
-            start,
         )
 
     def plan(self, learner: Learner, hours_per_week: float, start: dt.date | None) -> Plan:
         """Return the learner's plan (their name on it); raise PathPlannerError if none."""
-        key = self.key(learner.profile, hours_per_week, start)
-        got = self._plans.get(key)
+        key = self.key(learner.profile)
+        paced = (key, hours_per_week, start)
+        got = self._plans.get(paced)
         if got is None:
+            route = self._routes.get(key)
+            if route is None:
+                try:
+                    route = self._solve(
+                        key, replace(learner.profile, name=None), hours_per_week, start
+                    )
+                except PathPlannerError as err:
+                    route = err
+                self._routes[key] = route
+                self.solved += 1
             try:
-                got = self._solve(key, replace(learner.profile, name=None), hours_per_week, start)
+                got = (
+                    route
+                    if isinstance(route, PathPlannerError)
+                    else self._repace(route, hours_per_week, start)
+                )
             except PathPlannerError as err:
                 got = err
-            self._plans[key] = got
-            self.solved += 1
+            self._plans[paced] = got
         if isinstance(got, PathPlannerError):
             raise got
         state = got.state.model_copy(update={"learner": learner.name}) if got.state else None
         return replace(got, learner=learner.name, state=state)
 
+    def _repace(self, p: Plan, hours_per_week: float, start: dt.date | None) -> Plan:
+        """Return a plan scheduled at another pace and start (its route unchanged)."""
+        if p.hours_per_week == hours_per_week and p.start_date == start:
+            return p
+        ids = [s.resource for s in p.steps]
+        timing = schedule(
+            self.catalog, ids, hours_per_week, start, hours={s.resource: s.hours for s in p.steps}
+        )
+        steps = [
+            replace(
+                s,
+                start_week=w.start_week,
+                end_week=w.end_week,
+                start_date=w.start_date,
+                end_date=w.end_date,
+            )
+            for s, w in zip(p.steps, timing, strict=True)
+        ]
+        update = {"hours_per_week": hours_per_week, "start_date": start}
+        state = p.state.model_copy(update=update) if p.state is not None else None
+        return replace(p, steps=steps, hours_per_week=hours_per_week, start_date=start, state=state)
+
     def trials_of(
         self, learner: Learner, hours_per_week: float, start: dt.date | None
     ) -> dict[str, _Trial]:
         """Return what trying each own module found for this learner."""
-        return self.trials.get(self.key(learner.profile, hours_per_week, start), {})
+        return self.trials.get(self.key(learner.profile), {})
 
     def _run(self, profile: Profile, c: Constraints, hpw: float, start: dt.date | None) -> Plan:
         return plan(
