@@ -165,7 +165,8 @@ def _plan_output_options(hours: str, start: str, fmt: str) -> Callable[[F], F]:
 
 
 _plan_options = _options(
-    click.option("--to", "target", required=True, metavar="ROLE", help="The role you want."),
+    click.option("--to", "target", required=True, multiple=True, metavar="ROLE",
+                 help="The role you want; twice for two goals at once (shared steps first)."),
     _constraint_options,
     _plan_output_options(
         hours="Study hours per week (default 8, or the profile's).",
@@ -174,6 +175,12 @@ _plan_options = _options(
     click.option("--weeks", type=click.IntRange(1, 5200), default=None,
                  help="Finish within this many weeks (at your pace, or say the pace it needs)."),
     click.option("--by", "by", type=_DATE, help="Finish by this date (YYYY-MM-DD; from --start, default today)."),
+    click.option("--availability", metavar="TIMES",
+                 help="Your weekly study times, e.g. 'tue 19:00-21:00, sat 09:00-13:00': the plan "
+                      "fills them in order and the calendar gets one event per session."),
+    click.option("--skip", multiple=True, metavar="DATES",
+                 help="Dates without study, e.g. 2027-12-20..2028-01-03 (repeatable)."),
+    click.option("--tz", metavar="ZONE", help="Your time zone for --availability (default: this machine's)."),
     click.option("--alternatives", type=click.IntRange(0, 20), default=0, show_default=True, metavar="N",
                  help="Also show the N next-best routes, each leaving out a step of the best plan."),
     click.option("--tradeoff", is_flag=True,

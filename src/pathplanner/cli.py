@@ -41,7 +41,8 @@ FLAGS = {
     "exclude_ids": "--exclude", "exclude_skills": "--exclude-skill",
     "prefer_providers": "--prefer-provider", "languages": "--languages",
     "avoid_languages": "--avoid-language", "any_language": "--any-language",
-    "rid": "--id", "file": "--file", "graph": "--graph",
+    "rid": "--id", "file": "--file", "graph": "--graph", "availability": "--availability",
+    "skip": "--skip", "tz": "--tz",
 }  # fmt: skip
 
 
@@ -341,7 +342,7 @@ def gap(graphs: tuple[Path, ...], target: str, include_optional: bool, fmt: str,
 @_graph_option
 @_profile_options
 @_plan_options
-def plan(graphs: tuple[Path, ...], target: str, hours_per_week: float | None,
+def plan(graphs: tuple[Path, ...], target: tuple[str, ...], hours_per_week: float | None,
          start: dt.datetime | None, fmt: str | None, output: Path | None, force: bool,
          template: Path | None, templates_dir: Path | None, explain: bool | None,
          **kw: Any) -> None:  # fmt: skip
@@ -357,6 +358,9 @@ def plan(graphs: tuple[Path, ...], target: str, hours_per_week: float | None,
       pathplanner plan --from data-analyst --to ml-engineer --by 2027-09-01 --budget-usd 600
       pathplanner plan --from data-scientist --to ml-engineer --languages python --exclude-skill aws
       pathplanner plan --from data-analyst --to ml-engineer --tradeoff --alternatives 2
+      pathplanner plan --from data-scientist --to ml-engineer --to mlops-engineer
+      pathplanner plan --from data-analyst --to data-scientist --start 2027-01-04 \\
+          --availability "tue 19:00-21:00, sat 09:00-13:00" --tz Europe/Berlin -o plan.ics
 
     \b
     Order of preference: the objective (--optimize) first, then study hours or cost
@@ -376,8 +380,8 @@ def plan(graphs: tuple[Path, ...], target: str, hours_per_week: float | None,
     profile = _profile(catalog, kw)
     explain = explains(fmt) if explain is None else explain
     kw["by"] = _date(kw.get("by"))
-    p = make_plan(catalog, target, profile, hours_per_week=hours_per_week, start=_date(start),
-                  explain=explain, **kw)  # fmt: skip
+    p = make_plan(catalog, target[0], profile, hours_per_week=hours_per_week, start=_date(start),
+                  explain=explain, also=target[1:], **kw)  # fmt: skip
     _emit(render_plan(p, fmt, catalog, template, templates_dir), output, force)
 
 

@@ -31,7 +31,19 @@ from .optimize import (
     swaps,
 )
 from .profile import Profile, build_profile
-from .schedule import dependencies, order, schedule
+from .schedule import (
+    Session,
+    Window,
+    dependencies,
+    local_zone,
+    order,
+    parse_availability,
+    parse_skip,
+    schedule,
+    sessions,
+    weekly_hours,
+    zone,
+)
 from .semantics import learn, unmet
 
 if TYPE_CHECKING:
@@ -146,6 +158,13 @@ class Plan:
     # had to add, what a preference cost, the pace a deadline needs
     notes: list[str] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)  # asked for with `alternatives`
+    # more roles the plan also reaches (two goals at once), and how many first steps all of
+    # the roles share before the routes branch
+    also: list[tuple[str, str]] = field(default_factory=list)
+    branch_after: int | None = None
+    # study sessions in the learner's week (asked for with `availability`), and their zone
+    sessions: list[Session] = field(default_factory=list)
+    timezone: str | None = None
     tradeoff: list[TradeoffPoint] = field(default_factory=list)  # asked for with `tradeoff`
 
     @property
@@ -168,6 +187,8 @@ class Plan:
         """Return the last day of the plan when a start date was given."""
         if self.start_date is None:
             return None
+        if self.sessions:
+            return self.sessions[-1].end.date()
         return self.start_date + dt.timedelta(weeks=self.weeks, days=-1)
 
     def to_dict(self) -> dict[str, Any]:
@@ -189,6 +210,33 @@ class Plan:
             "optimality_gap": round(self.optimality_gap, 6),
             **({"limit_note": self.limit_note} if self.limit_note else {}),
             **({"notes": list(self.notes)} if self.notes else {}),
+            **(
+                {
+                    "timezone": self.timezone,
+                    "sessions": [
+                        {
+                            "step": x.step,
+                            "resource": x.resource,
+                            "session": x.index,
+                            "of": x.count,
+                            "start": x.start.isoformat(),
+                            "end": x.end.isoformat(),
+                            "hours": round(x.hours, 4),
+                        }
+                        for x in self.sessions
+                    ],
+                }
+                if self.sessions
+                else {}
+            ),
+            **(
+                {
+                    "also": [{"role": rid, "name": name} for rid, name in self.also],
+                    "branch_after": self.branch_after,
+                }
+                if self.also
+                else {}
+            ),
             **({"alternatives": [_route_dict(r) for r in self.routes]} if self.routes else {}),
             **(
                 {
@@ -321,7 +369,7 @@ def _check_languages(names: Iterable[str], setting: str) -> tuple[str, ...]:
 
 
 def code_languages(
-    catalog: Catalog, c: Constraints, skills: Mapping[str, int], role: Role
+    catalog: Catalog, c: Constraints, skills: Mapping[str, int], *roles: Role
 ) -> tuple[str, ...] | None:
     """Return the languages a plan's resources may use (None: any).
 
@@ -341,10 +389,11 @@ def code_languages(
     allowed = set(NEUTRAL_LANGUAGES) | set(c.languages)
     if not c.languages:
         allowed |= {s for s, lv in skills.items() if lv > 0 and is_language(s)}
-    allowed |= {s for s in role.goal(c.include_optional) if is_language(s)}
-    for choice in role.goal_choices(c.include_optional):
-        if not choice.met(skills):
-            allowed |= {s for s in choice.options if is_language(s)}
+    for role in roles:
+        allowed |= {s for s in role.goal(c.include_optional) if is_language(s)}
+        for choice in role.goal_choices(c.include_optional):
+            if not choice.met(skills):
+                allowed |= {s for s in choice.options if is_language(s)}
     for rid in c.include:
         allowed |= set(catalog.resources[rid].languages or ())
     return tuple(sorted(allowed - avoid))
@@ -453,6 +502,10 @@ def plan(
     by: dt.date | None = None,
     alternatives: int = 0,
     tradeoff: bool = False,
+    also: Iterable[str] = (),
+    availability: str | None = None,
+    skip: Sequence[str] = (),
+    tz: str | None = None,
 ) -> Plan:
     """Return the cheapest plan from a profile to a target role, proven optimal where possible.
 
@@ -485,6 +538,16 @@ def plan(
     hours-against-dollars trade-off (every plan no other beats on both). Both are solved on
     the plan's own model.
 
+    `also` names more roles to reach with the same plan (two goals at once): the cheapest
+    plan that meets every one, ordered so that the steps all of them need come first and
+    the routes branch after (`Plan.branch_after`).
+
+    `availability` ("tue 19:00-21:00, sat 09:00-13:00") fills those weekly times with the
+    steps in order, from `start` (default today) in the time zone `tz` (default this
+    machine's), leaving out the `skip` dates ("2027-12-20..2028-01-03"): `Plan.sessions`,
+    one per sitting, which the calendar shows as timed events. Without a pace, the weekly
+    hours are those the times hold.
+
     Names (roles, skills, resources) resolve by id, name or alias. A profile's `done_hours`
     (hours studied of resources not finished) keep those resources in the plan with the
     hours left. Raise InfeasibleError, with the reason, when no plan meets the goal. The plan
@@ -516,6 +579,8 @@ def plan(
     if profile is None:
         profile = build_profile(catalog, from_role=from_role, have=have)
     role = catalog.resolve_role(target)
+    others = [catalog.resolve_role(name) for name in also]
+    others = [r for i, r in enumerate(others) if r.id != role.id and r not in others[:i]]
     c = resolve_constraints(catalog, constraints, profile)
     hpw = next(
         (h for h in (hours_per_week, profile.hours_per_week) if h is not None),
@@ -523,10 +588,24 @@ def plan(
     )
     checked(hpw, "hours_per_week")  # hpw itself stays as given: 8 is written as 8, not 8.0
     paced = hours_per_week is not None or profile.hours_per_week is not None
+    windows = parse_availability(availability) if availability is not None else ()
+    skipped = parse_skip(skip)
+    if skipped and not windows:
+        raise PlanningError("skipped dates need study times (availability)", setting="skip")
+    tz_name = tz or local_zone()
+    if windows:
+        zone(tz_name)
+        start = start or dt.date.today()
+        if not paced:
+            hpw, paced = weekly_hours(windows), True
     if by is not None and start is None:
         start = dt.date.today()
     deadline = _deadline_weeks(weeks, by, start)
     goal = role.goal(c.include_optional)
+    choices = list(role.goal_choices(c.include_optional))
+    for other in others:
+        learn(goal, other.goal(c.include_optional))
+        choices += [x for x in other.goal_choices(c.include_optional) if x not in choices]
     for cert in c.with_certs:
         goal[cert] = max(goal.get(cert, 0), 1)
     partial = {
@@ -536,7 +615,7 @@ def plan(
     }
     # A step begun stays in the plan: it is included for the solver, not as the user's choice.
     solve_c = replace(c, include=tuple(dict.fromkeys((*c.include, *sorted(partial)))))
-    allowed = code_languages(catalog, solve_c, profile.skills, role)
+    allowed = code_languages(catalog, solve_c, profile.skills, role, *others)
     c, solve_c = replace(c, code_languages=allowed), replace(solve_c, code_languages=allowed)
     if deadline is not None and paced:
         studied = sum(min(h, catalog.resources[r].hours) for r, h in partial.items())
@@ -545,7 +624,7 @@ def plan(
             solve_c = replace(solve_c, max_hours=fits)
     start_state = dict(profile.skills)
     problem, extra = _problem_in_languages(
-        catalog, start_state, goal, solve_c, profile.done, role.goal_choices(c.include_optional)
+        catalog, start_state, goal, solve_c, profile.done, choices
     )
     if extra:
         allowed = tuple(sorted({*(allowed or ()), *extra}))
@@ -571,7 +650,9 @@ def plan(
         hpw = max(0.5, math.ceil(2 * left / deadline - 1e-9) / 2)  # rounded up to half hours
         when = f"by {by.isoformat()}" if by is not None else f"in {deadline} weeks"
         notes.append(f"To finish {when}, this plan needs {hpw:g} h/week.")
-    p = _assemble(catalog, problem, selection, role.id, profile, hpw, start, explain, partial)
+    p = _assemble(
+        catalog, problem, selection, role.id, profile, hpw, start, explain, partial, others
+    )
     if extra:
         names = " and ".join(language_name(x) for x in extra)
         mine = [language_name(x) for x in allowed or () if x not in (*NEUTRAL_LANGUAGES, *extra)]
@@ -581,6 +662,8 @@ def plan(
         )
     if c.prefer_providers and selection.solver == "highs":
         notes.append(_preference_note(catalog, problem, selection))
+    if windows:
+        p = _in_sessions(p, windows, start or dt.date.today(), tz_name, skipped)
     points: list[TradeoffPoint] = []
     if tradeoff and c.solver == "milp" and problem.candidates:
         sweep, cut = frontier(problem)
@@ -601,8 +684,41 @@ def plan(
         notes=notes,
         routes=_routes(catalog, found),
         tradeoff=points,
-        state=new_state(role.id, profile, c, hpw, start),
+        state=new_state(
+            role.id, profile, c, hpw, start, tuple(r.id for r in others),
+            availability=availability if windows else None, skip=tuple(skip),
+            tz=tz_name if windows else None,
+        ),
+    )  # fmt: skip
+
+
+def _in_sessions(
+    p: Plan,
+    windows: Sequence[Window],
+    first_day: dt.date,
+    tz_name: str,
+    skipped: Sequence[tuple[dt.date, dt.date]],
+) -> Plan:
+    """Return the plan with its study sessions, each step dated by its first and last one."""
+    found = sessions(
+        [(s.number, s.resource, s.title, s.hours) for s in p.steps],
+        windows,
+        first_day,
+        tz_name,
+        skipped,
     )
+    first: dict[int, dt.date] = {}
+    last: dict[int, dt.date] = {}
+    for x in found:
+        first.setdefault(x.step, x.start.date())
+        last[x.step] = x.end.date()
+    steps = [
+        replace(
+            s, start_date=first.get(s.number, first_day), end_date=last.get(s.number, first_day)
+        )
+        for s in p.steps
+    ]
+    return replace(p, steps=steps, sessions=found, timezone=tz_name, start_date=first_day)
 
 
 def _routes(catalog: Catalog, found: Sequence[Selection]) -> list[Route]:
@@ -758,9 +874,12 @@ def _assemble(
     start: dt.date | None,
     explain: bool,
     partial: Mapping[str, float],
+    others: Sequence[Role] = (),
 ) -> Plan:
     start_state = problem.start
-    ordered = order(catalog, start_state, selection.resources)
+    roles = [catalog.roles[role_id], *others]
+    groups = _groups(catalog, problem, selection.resources, roles) if others else {}
+    ordered = order(catalog, start_state, selection.resources, groups)
     end_state, errors = replay(catalog, start_state, ordered)
     if errors or not problem.met(end_state):  # a bug, never a user error
         raise RuntimeError(f"internal error: the plan does not replay: {errors}")
@@ -851,7 +970,51 @@ def _assemble(
         skills_gap=compute_gap(catalog, profile, role.id, problem.constraints.include_optional),
         learner=profile.name,
         attributions=list(catalog.attributions),
+        also=[(r.id, r.name) for r in others],
+        branch_after=next(
+            (i for i, rid in enumerate(ordered) if groups.get(rid, 0) != 0), len(ordered)
+        )
+        if others
+        else None,
     )
+
+
+def _groups(
+    catalog: Catalog, problem: PlanningProblem, chosen: Sequence[str], roles: Sequence[Role]
+) -> dict[str, int]:
+    """Return, per chosen resource, 0 when every role needs it, else 1 + the first role's
+    index that does: a resource serves a role when it teaches one of the role's requirements
+    (or an option of its choices) or another resource that serves it needs it."""
+    include_optional = problem.constraints.include_optional
+    deps = dependencies(catalog, problem.start, chosen)
+    served: list[set[str]] = []
+    for role in roles:
+        goal = role.goal(include_optional)
+        options = [o for c in role.goal_choices(include_optional) for o in c.options.items()]
+        wanted = [*goal.items(), *options]
+        mine = {
+            r
+            for r in chosen
+            if any(
+                catalog.resources[r].teaches.get(s, 0) > problem.start.get(s, 0)
+                and lv > problem.start.get(s, 0)
+                for s, lv in wanted
+            )
+        }
+        todo = list(mine)
+        while todo:
+            for d in deps[todo.pop()]:
+                if d not in mine:
+                    mine.add(d)
+                    todo.append(d)
+        served.append(mine)
+    out: dict[str, int] = {}
+    for r in chosen:
+        if all(r in m for m in served):
+            out[r] = 0
+        else:
+            out[r] = 1 + next((i for i, m in enumerate(served) if r in m), len(served))
+    return out
 
 
 def _milestones(
@@ -910,6 +1073,14 @@ def _second(
     return total(theirs) - total(ours)
 
 
+_WORDS = {"ml": "ML", "ai": "AI", "bi": "BI", "mlops": "MLOps", "llm": "LLM"}
+
+
+def family_name(family: str) -> str:
+    """Return an experience family in words: 'ml-engineering' -> 'ML engineering'."""
+    return " ".join(_WORDS.get(w, w) for w in family.split("-"))
+
+
 def experience_note(role: Role, experience: Mapping[str, float]) -> str:
     """Return what experience a role asks for beyond a learner's, in words ("" when none)."""
     parts = []
@@ -918,7 +1089,8 @@ def experience_note(role: Role, experience: Mapping[str, float]) -> str:
         if have + 1e-9 < need.years:
             about = "about " if need.estimate else ""
             parts.append(
-                f"{about}{need.years:g} years of {need.family} experience (you have {have:g})"
+                f"{about}{need.years:g} years of {family_name(need.family)} experience "
+                f"(you have {have:g})"
             )
     return "the role also asks for " + " and ".join(parts) if parts else ""
 

@@ -126,6 +126,12 @@ class PlanState(_Model):
     round: Annotated[int, Field(ge=0)] = 0
     # years of practice per role family or role, as the learner stated them
     experience: dict[Id, Annotated[float, Field(gt=0, le=60)]] = Field(default_factory=dict)
+    # more roles the same plan reaches (two goals at once)
+    also: tuple[Id, ...] = ()
+    # the learner's weekly study times, skipped dates and time zone, as given
+    availability: str | None = None
+    skip: tuple[str, ...] = ()
+    tz: str | None = None
 
     @field_validator("skills", "done_hours", "experience")
     @classmethod
@@ -201,11 +207,16 @@ def new_state(
     constraints: Constraints,
     hours_per_week: float,
     start: dt.date | None,
+    also: tuple[str, ...] = (),
+    **when: Any,
 ) -> PlanState:
-    """Return the state of a first plan (constraints with ids already resolved)."""
+    """Return the state of a first plan (constraints with ids already resolved); `when`
+    holds the study times (availability, skip, tz) as given."""
     c = constraints
     try:
-        return _new_state(target, profile, c, hours_per_week, start)
+        return _new_state(target, profile, c, hours_per_week, start, also).model_copy(
+            update={k: v for k, v in when.items() if v}
+        )
     except ValidationError as err:
         raise PlanningError(f"cannot record the plan's state: {_what(err)}") from None
 
@@ -216,6 +227,7 @@ def _new_state(
     c: Constraints,
     hours_per_week: float,
     start: dt.date | None,
+    also: tuple[str, ...] = (),
 ) -> PlanState:
     skills = profile.stated if profile.stated is not None else profile.skills
     return PlanState(
@@ -233,6 +245,7 @@ def _new_state(
             r: h for r, h in sorted(profile.done_hours.items()) if r not in profile.done and h > 0
         },
         experience=dict(profile.experience),
+        also=also,
     )
 
 
@@ -577,6 +590,10 @@ def replan(
         hours_per_week=state.hours_per_week,
         start=rest_start,
         explain=explain,
+        also=state.also,
+        availability=state.availability,
+        skip=state.skip,
+        tz=state.tz,
     )
     return replace(rest, state=state)
 
@@ -589,6 +606,7 @@ def _check_state(catalog: Catalog, state: PlanState, where: str) -> None:
     checks += [("skill", s, f"skills.{s}") for s in state.skills]
     checks += [("skill", s, "constraints.with_certs") for s in state.constraints.with_certs]
     checks += [("resource", r, "constraints.include") for r in state.constraints.include]
+    checks += [("role", r, "also") for r in state.also]
     checks += [("resource", r, "constraints.exclude_ids") for r in state.constraints.exclude_ids]
     checks += [("skill", s, "constraints.exclude_skills") for s in state.constraints.exclude_skills]
     checks += [("resource", r, "done") for r in state.finished]

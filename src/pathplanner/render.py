@@ -455,6 +455,7 @@ def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
             certifications.append(step)
         edges.extend((step["step"], later) for later in step["needed_by"])
     from_name = catalog.roles[plan.from_role].name if plan.from_role else None
+    goal_names = " and ".join([plan.target_name, *(name for _, name in plan.also)])
     width_per_week = 24 if plan.weeks <= 30 else max(6, 720 // max(plan.weeks, 1))
     stride = 4 * max(1, -(-plan.weeks // 240))
     bars = [
@@ -486,7 +487,10 @@ def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
         "state_comment": state_comment(plan.state) if plan.state is not None else "",
         "done_steps": done_steps,
         "from_name": from_name,
-        "heading": (f"{from_name} → " if from_name else "") + plan.target_name,
+        "heading": (f"{from_name} → " if from_name else "") + goal_names,
+        "goal_names": goal_names,
+        "branch_text": _branch_text(plan),
+        "sessions_text": _sessions_text(plan),
         "skill_names": skill_names,
         "status_text": status_text(plan),
         "edges": sorted(edges),
@@ -503,6 +507,33 @@ def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
         "tradeoff_table": _tradeoff_table(doc.get("tradeoff", [])),
         "chart": _tradeoff_chart(doc.get("tradeoff", [])),
     }
+
+
+def _sessions_text(plan: Plan) -> str:
+    """Return the study sessions in one line ("" without study times)."""
+    if not plan.sessions:
+        return ""
+    first, last = plan.sessions[0].start, plan.sessions[-1].end
+    return (
+        f"{len(plan.sessions)} sessions ({plan.timezone}), "
+        f"{first:%a %Y-%m-%d %H:%M} to {last:%a %Y-%m-%d %H:%M}"
+    )
+
+
+def _branch_text(plan: Plan) -> str:
+    """Return where two goals' routes branch, in words ("" for one goal)."""
+    if not plan.also or plan.branch_after is None:
+        return ""
+    n = plan.branch_after
+    names = " and ".join([plan.target_name, *(name for _, name in plan.also)])
+    if n == 0:
+        return f"The routes to {names} share no steps: each goal's steps come in turn."
+    if n >= len(plan.steps):
+        return f"Every step serves {names}: nothing to choose between them."
+    return (
+        f"Steps 1 to {n} serve {names}; from step {n + 1} the routes branch, so you can keep "
+        "both open until then."
+    )
 
 
 def _tradeoff_table(points: list[dict[str, Any]]) -> str:
@@ -627,6 +658,9 @@ def plan_ics(plan: Plan, catalog: Catalog) -> str:
     who = calendar_identity(plan)
     sequence = plan.state.round if plan.state is not None else 0
     stamp = dt.datetime.combine(plan.start_date, dt.time(0, 0), tzinfo=dt.UTC)
+    if plan.sessions:
+        _ics_sessions(cal, plan, who, sequence, stamp)
+        return fold_ics(cal.to_ical().decode("utf-8"))
     hpw = plan.hours_per_week
     used = 0.0
     for s in plan.steps:
@@ -670,6 +704,47 @@ def plan_ics(plan: Plan, catalog: Catalog) -> str:
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)
     return fold_ics(cal.to_ical().decode("utf-8"))
+
+
+def _ics_sessions(cal: Any, plan: Plan, who: str, sequence: int, stamp: Any) -> None:
+    """Add one timed, busy event per study session, with a reminder 15 minutes before.
+
+    Times are written in UTC (the calendar shows them in the reader's zone); they were
+    placed in the learner's zone, which the calendar names (X-WR-TIMEZONE). UIDs follow
+    `calendar_uid` with the session's number within its step, so a re-plan updates them.
+    """
+    import datetime as dt
+
+    import icalendar
+
+    cal.add("x-wr-timezone", plan.timezone or "UTC")
+    by_step = {s.number: s for s in plan.steps}
+    for x in plan.sessions:
+        step = by_step[x.step]
+        event = icalendar.Event()
+        event.add("uid", calendar_uid(who, x.resource, x.index))
+        event.add("sequence", sequence)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", x.start.astimezone(dt.UTC))
+        event.add("dtend", x.end.astimezone(dt.UTC))
+        part = f" ({x.index} of {x.count})" if x.count > 1 else ""
+        event.add("summary", f"Study {x.step}: {step.title}{part}")
+        lines = [
+            f"Study {fmt_hours(x.hours)} of '{step.title}' ({fmt_hours(step.hours)} in all).",
+            f"{step.provider} · {step.kind} · {fmt_usd(step.cost_usd)}",
+        ]
+        url = safe_url(step.url)
+        if url:
+            lines.append(url)
+            event.add("url", url)
+        event.add("description", "\n".join(lines))
+        event.add("transp", "OPAQUE")
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"Study {x.step}: {step.title}")
+        alarm.add("trigger", dt.timedelta(minutes=-15))
+        event.add_component(alarm)
+        cal.add_component(event)
 
 
 def fold_ics(text: str) -> str:
