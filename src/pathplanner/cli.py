@@ -652,8 +652,12 @@ def learn_next_cmd(graphs: tuple[Path, ...], target: str, limit: int, fmt: str, 
         _emit(learn_next_text(found, catalog.resolve_role(target).name))
 
 
+_SIGNALLED: list[int] = []
+
+
 def _terminated(signum: int, _frame: Any) -> None:
     """Turn SIGTERM into SystemExit, so that every temporary file is cleaned up on the way out."""
+    _SIGNALLED.append(signum)
     raise SystemExit(128 + signum)
 
 
@@ -679,6 +683,8 @@ def main() -> None:
             click.echo(f"Error: {where}: {err.strerror or err}", err=True)
         sys.exit(1)
     except Exception as err:
+        if _SIGNALLED:  # SIGTERM came during an import or a C call and surfaced as this error
+            sys.exit(128 + _SIGNALLED[0])
         if os.environ.get("PATHPLANNER_DEBUG"):
             raise
         click.echo(
