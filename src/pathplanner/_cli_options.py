@@ -275,3 +275,18 @@ _new_resource_options = _options(
                  help="Replace --file if it exists and is not a resources file."),
 )
 # fmt: on
+# fmt: off
+_serve_options = _options(
+    click.option("--host", default="127.0.0.1", show_default=True,
+                 help="Address to listen on; anything but this machine needs --allow-remote."),
+    click.option("--port", type=click.IntRange(0, 65535), default=0,
+                 help="Port to listen on (default: a free one)."),
+    click.option("--data", "data_dir", type=_DIR,
+                 help="Directory of the plans' database (default: your data directory)."),
+    click.option("--no-browser", is_flag=True, help="Do not open the page in a browser."),
+    click.option("--allow-remote", is_flag=True,
+                 help="Allow a --host other computers can reach (no login: anyone there can use it)."),
+    click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True,
+                 help="Requests answered at once."),
+)
+# fmt: on

@@ -26,6 +26,7 @@ from ._cli_options import (
     _plan_options,
     _profile_options,
     _progress_options,
+    _serve_options,
 )
 from .errors import PathPlannerError, UnknownNameError
 
@@ -34,6 +35,7 @@ FLAGS = {
     "budget_usd": "--budget-usd", "category": "--category", "done": "--done",
     "done_hours": "--done", "exclude_kinds": "--exclude-kind",
     "exclude_providers": "--exclude-provider", "force": "--force", "formats": "--format",
+    "from_role": "--from",
     "have": "--have", "hourly_rate": "--hourly-rate", "hours_per_week": "--hours-per-week",
     "include": "--include", "kind": "--kind", "max_hours": "--max-hours",
     "start": "--start", "target": "--to", "time_limit": "--time-limit",
@@ -650,6 +652,36 @@ def learn_next_cmd(graphs: tuple[Path, ...], target: str, limit: int, fmt: str, 
         _emit(_json(doc | {"resources": [asdict(n) for n in found]}))
     else:
         _emit(learn_next_text(found, catalog.resolve_role(target).name))
+
+
+# -- the planner page ---------------------------------------------------------------------------
+
+
+@cli.command()
+@_graph_option
+@_serve_options
+def serve(graphs: tuple[Path, ...], host: str, port: int, data_dir: Path | None,
+          no_browser: bool, allow_remote: bool, threads: int) -> None:  # fmt: skip
+    """Open the planner page: plan, tick off and re-plan in your browser.
+
+    The page runs on this computer only (127.0.0.1, a free port unless --port) and keeps
+    your plans in one database file in your data directory (--data to move it). Stop it
+    with Ctrl-C; nothing saved is lost.
+
+    \b
+    Examples:
+      pathplanner serve
+      pathplanner serve --port 8765 --no-browser
+      pathplanner serve --graph ./our-courses --data ./bootcamp-plans
+    """
+    from .web import open_page, remote_warning
+
+    if remote_warning(host):
+        click.echo(remote_warning(host), err=True)
+        if not allow_remote:
+            raise click.UsageError(f"--host {host} is not this computer only: add --allow-remote")
+    open_page(data_dir, graphs, _builtin(graphs), host, port, threads, not no_browser, click.echo)
+    click.echo("Stopped.", err=True)
 
 
 _SIGNALLED: list[int] = []

@@ -1044,13 +1044,15 @@ def _why_limits(problem: PlanningProblem) -> str:
 
 
 def swaps(
-    problem: PlanningProblem, pairs: Sequence[tuple[str, str]]
+    problem: PlanningProblem, pairs: Sequence[tuple[str, str]], best: float
 ) -> dict[tuple[str, str], Selection | None]:
     """Return, for each (take, drop) pair, the best plan that takes one resource and not the
-    other (the first two objectives; None when there is none), all solved on one model.
+    other (None when there is none), all solved on one model.
 
     One problem holds every resource a pair takes, with what it needs; each pair only moves
-    two columns' bounds, so the model is built once however many pairs there are.
+    two columns' bounds, so the model is built once however many pairs there are. A pair
+    whose plan is worse than `best` (the value of the plan explained) is settled by the
+    objective alone; one that ties it is compared on the second objective too.
     """
     c = problem.constraints
     limit = replace(c, time_limit=min(c.time_limit, 2.0))
@@ -1072,11 +1074,22 @@ def swaps(
         if take not in column:  # it can never be taken under these constraints
             out[(take, drop)] = None
             continue
-        model.bound(column[take], 1.0, 1.0)
-        if drop in column:
-            model.bound(column[drop], 0.0, 0.0)
+
+        def force(take: str = take, drop: str = drop) -> None:
+            # each solve puts the bounds back when it ends, so they are set before each
+            model.bound(column[take], 1.0, 1.0)
+            if drop in column:
+                model.bound(column[drop], 0.0, 0.0)
+
         deadline = time.monotonic() + float(limit.time_limit)
-        status, chosen, bound, note = _lexicographic(model, stages, _left(deadline), True)
+        first = stages if c.prefer_providers else stages[:1]  # the objective itself
+        force()
+        status, chosen, bound, note = _lexicographic(model, first, _left(deadline), True)
+        if status == "optimal" and not c.prefer_providers:
+            value = _total(wider, [model.cols[i] for i in chosen])
+            if value <= best + _tolerance(best):  # a tie: which costs more of the second?
+                force()
+                status, chosen, bound, note = _lexicographic(model, stages, _left(deadline), True)
         if status == "infeasible":
             out[(take, drop)] = None
         elif status != "optimal":

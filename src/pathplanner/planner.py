@@ -919,6 +919,7 @@ def _assemble(
     forced = swaps(
         problem,
         [(alt, rid) for rid in ordered for alt, _ in picks[rid] if alt not in problem.excluded],
+        selection.objective_value,
     )
     steps: list[Step] = []
     for i, (rid, when) in enumerate(zip(ordered, timing, strict=True), start=1):
