@@ -28,6 +28,48 @@ class _Number(click.ParamType):  # type: ignore[type-arg]
             self.fail(str(err), param, ctx)
 
 
+class ProgressBars:
+    """Progress bars with an ETA on stderr, one per stage, shown only when asked or when
+    stderr is a terminal (`show` None); used as a context manager around the work."""
+
+    def __init__(self, show: bool | None) -> None:
+        import sys
+
+        self.show = sys.stderr.isatty() if show is None else show
+        self.bars: dict[str, Any] = {}
+        self.current: Any = None
+
+    def counter(self, label: str) -> Callable[[Any, int], None]:
+        """Return a callback `(item, total)` that advances the bar `label` by one."""
+
+        def tick(_item: Any, total: int) -> None:
+            if not self.show:
+                return
+            if label not in self.bars:
+                import sys
+
+                self.close()
+                self.current = click.progressbar(
+                    length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True
+                )
+                self.bars[label] = self.current.__enter__()
+            self.bars[label].update(1)
+
+        return tick
+
+    def close(self) -> None:
+        """Finish the bar on screen, if any."""
+        if self.current is not None:
+            self.current.__exit__(None, None, None)
+            self.current = None
+
+    def __enter__(self) -> ProgressBars:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def _options(*opts: Callable[[F], F]) -> Callable[[F], F]:
     """Return one decorator that adds options in the order given (as --help lists them)."""
 
@@ -161,21 +203,43 @@ _progress_options = _options(
         fmt="Format of the re-planned rest (default: text, or from -o's extension)."),
 )
 _curriculum_options = _options(
-    click.option("--to", "target", required=True, metavar="ROLE", help="The role the cohort trains for."),
-    click.option("--cohort", required=True, type=_INPUT_FILE,
-                 help="Learners: CSV (name,from,have,done,hours_per_week,budget_usd,start) or YAML."),
-    click.option("--out", "out_dir", required=True, type=_DIR, help="Directory to write into."),
+    click.option("--to", "target", metavar="ROLE", help="The role the cohort trains for (required)."),
+    click.option("--cohort", type=_INPUT_FILE,
+                 help="Learners (required): CSV (name,from,have,done,hours_per_week,budget_usd,start) or YAML."),
+    click.option("--out", "out_dir", type=_DIR, help="Directory to write into (required)."),
     click.option("--templates", "templates_dir", type=_INPUT_DIR,
-                 help="Your own syllabus.<fmt>.j2 / plan.<fmt>.j2 templates (sandboxed)."),
+                 help="Your own syllabus.<fmt>.j2 / index.html.j2 / plan.<fmt>.j2 templates (sandboxed)."),
     click.option("--format", "formats", default="md,html,csv", show_default=True,
-                 help="Comma-separated: md, html, csv; imscc (an IMS Common Cartridge 1.1 course), moodle-csv, canvas-csv (competency frameworks)."),
+                 help="Comma-separated: md, html, csv, ics; imscc (an IMS Common Cartridge 1.1 course), moodle-csv, canvas-csv (competency frameworks). Each learner gets an .ics anyway when a start date is known."),
     _constraint_options,
     click.option("--hours-per-week", type=_Number("hours_per_week"),
                  help="Cohort study hours per week (a learner's own value wins)."),
     click.option("--start", "start", type=_DATE, help="Cohort start date (YYYY-MM-DD)."),
+    click.option("--weeks", type=click.IntRange(1, 520),
+                 help="Length of the timetable in weeks (default: the fewest in which everyone keeps up)."),
+    click.option("--end", "end", type=_DATE, help="Last day of the timetable (YYYY-MM-DD), instead of --weeks; needs --start."),
+    click.option("--prefer-bound", type=click.FloatRange(0, 10), default=0.5, show_default=True,
+                 help="Own modules (--prefer-provider, `preferred: true`) are used when their hours are at most (1 + this) x those of the study they replace."),
+    click.option("--core-share", type=click.FloatRange(0, 1, min_open=True), default=0.5, show_default=True,
+                 help="A module taken by at least this share of the learners is core; fewer: bridging or elective."),
     click.option("--strict", is_flag=True,
                  help="A bad cohort row makes the run fail (the other plans are still written)."),
+    click.option("--progress/--no-progress", "show_progress", default=None,
+                 help="Show a progress bar with an ETA on stderr (default: when stderr is a terminal)."),
     click.option("--force", is_flag=True, help="Overwrite existing files in --out."),
+)
+_curriculum_status_options = _options(
+    click.argument("out_dir", type=_INPUT_DIR),
+    click.option("--plans", "plans", multiple=True, type=_INPUT_FILE,
+                 help="A learner's ticked Markdown plan (repeatable; default: OUT_DIR/learners/*.md)."),
+    click.option("--done", "done_csv", type=_INPUT_FILE,
+                 help="A CSV of finished resources (columns learner,resource), instead of plans."),
+    click.option("--week", type=click.IntRange(0, 520), help="The timetable week that has just ended."),
+    click.option("--as-of", "as_of", type=_DATE, help="The day to judge at (YYYY-MM-DD), instead of --week."),
+    click.option("--format", "fmt", type=click.Choice(["text", "csv", "html"]), default=None,
+                 help="Output format (default: text; with -o, from the file's extension)."),
+    click.option("--output", "-o", type=_FILE, help="Write to FILE instead of printing."),
+    _force,
 )
 _esco_options = _options(
     click.argument("esco_dir", type=_INPUT_DIR),

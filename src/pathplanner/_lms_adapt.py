@@ -1,5 +1,5 @@
-"""The adapter from today's `Curriculum` to the LMS exporters' data (`lms`), kept apart and
-small so that it can be pointed at another timetable: weeks of modules, a target role."""
+"""The adapter from a `Curriculum` and its timetable (`timetable.Timetable`) to the LMS
+exporters' data (`lms`): weeks of modules, a target role."""
 
 from __future__ import annotations
 
@@ -13,14 +13,16 @@ if TYPE_CHECKING:
 
 
 def course_of(cur: Curriculum) -> LmsCourse:
-    """Return a curriculum as weeks: a module is linked in the week it starts and named in
-    the overview of every later week it runs."""
+    """Return a curriculum's timetable as weeks: a module is linked in the week it starts (a
+    "Pre-work" week first when some bridging module is due before week 1) and named in the
+    overview of every later week it runs; each note says its track and who takes it."""
     last = max((m.end_week for m in cur.modules), default=0)
+    first = 0 if any(m.start_week == 0 for m in cur.modules) else 1
     weeks = []
-    for n in range(1, max(last, 1) + 1):
+    for n in range(first, max(last, 1) + 1):
         starting = [m for m in cur.modules if m.start_week == n]
         going_on = [m for m in cur.modules if m.start_week < n <= m.end_week]
-        overview = [f"Start: {m.title}" for m in starting]
+        overview = [f"Start: {m.title} ({m.track})" for m in starting]
         overview += [f"Continue: {m.title} (weeks {m.start_week}-{m.end_week})" for m in going_on]
         links = tuple(
             LmsLink(
@@ -29,19 +31,26 @@ def course_of(cur: Curriculum) -> LmsCourse:
                 m.hours,
                 m.cost_usd,
                 note=(f"Weeks {m.start_week}-{m.end_week}. " if m.end_week > n else "")
-                + ("Outcomes: " + ", ".join(m.outcomes) if m.outcomes else ""),
+                + f"{m.track.capitalize()}: "
+                + (", ".join(m.learners) if m.track != "core" else f"{len(m.learners)} learners")
+                + ". "
+                + ("Outcomes: " + "; ".join(o.text for o in m.outcomes) if m.outcomes else ""),
             )
             for m in starting
         )
         weeks.append(
-            LmsWeek(f"Week {n}", tuple(overview) or ("No new module starts this week.",), links)
+            LmsWeek(
+                "Pre-work" if n == 0 else f"Week {n}",
+                tuple(overview) or ("No new module starts this week.",),
+                links,
+            )
         )
     plural = "s" if len(cur.plans) != 1 else ""
     return LmsCourse(
         f"{cur.target_name}: cohort curriculum",
         tuple(weeks),
-        description=f"{len(cur.modules)} modules over {last} weeks at {cur.hours_per_week:g} "
-        f"h/week for {len(cur.plans)} learner{plural}, toward {cur.target_name}.",
+        description=f"{len(cur.modules)} modules over {last} weeks for {len(cur.plans)} "
+        f"learner{plural}, each at their own hours per week, toward {cur.target_name}.",
     )
 
 

@@ -16,6 +16,7 @@ from ._cli_options import (
     _FILE,
     _constraint_options,
     _curriculum_options,
+    _curriculum_status_options,
     _esco_options,
     _force,
     _format_option,
@@ -58,10 +59,15 @@ class _Command(click.Command):
         try:
             return super().invoke(ctx)
         except PathPlannerError as err:
-            flag = FLAGS.get(err.setting or "")
-            if isinstance(err, UnknownNameError) and flag:
-                raise click.BadParameter(_safe(err.message), ctx, param_hint=flag) from err
-            raise click.ClickException(_safe(err.cite(flag))) from err
+            raise _click_error(err, ctx) from err
+
+
+def _click_error(err: PathPlannerError, ctx: click.Context) -> click.ClickException:
+    """Return the one click error a library error becomes (see _Command)."""
+    flag = FLAGS.get(err.setting or "")
+    if isinstance(err, UnknownNameError) and flag:
+        return click.BadParameter(_safe(err.message), ctx, param_hint=flag)
+    return click.ClickException(_safe(err.cite(flag)))
 
 
 class _Group(click.Group):
@@ -73,6 +79,8 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except PathPlannerError as err:  # raised in a group's own callback (curriculum)
+            raise _click_error(err, ctx) from err
         except KeyboardInterrupt:  # click would print "Aborted!" and exit 1
             click.echo("Aborted.", err=True)
             ctx.exit(130)
@@ -418,49 +426,74 @@ def progress(graphs: tuple[Path, ...], markdown: Path | None, target: str | None
 # -- cohorts and imports ------------------------------------------------------------------------
 
 
-@cli.command()
+FLAGS.update(weeks="--weeks", end="--end", prefer_bound="--prefer-bound",
+             core_share="--core-share", week="--week")  # fmt: skip
+
+
+@cli.group(cls=_Group, invoke_without_command=True)
 @_graph_option
 @_curriculum_options
-def curriculum(graphs: tuple[Path, ...], target: str, cohort: Path, out_dir: Path,
-               templates_dir: Path | None, formats: str, hours_per_week: float | None,
-               start: dt.datetime | None, strict: bool, force: bool, **kw: Any) -> None:  # fmt: skip
-    """Export a bootcamp curriculum: cohort syllabus, a plan per learner, a summary.
+def curriculum(graphs: tuple[Path, ...], target: str | None,
+               cohort: Path | None, out_dir: Path | None, templates_dir: Path | None, formats: str,
+               hours_per_week: float | None, start: dt.datetime | None, weeks: int | None,
+               end: dt.datetime | None, prefer_bound: float, core_share: float, strict: bool, show_progress: bool | None, force: bool,
+               **kw: Any) -> None:  # fmt: skip
+    """Export a bootcamp curriculum: a cohort timetable, a plan and calendar per learner.
+
+    Learners are planned at their own hours per week; the timetable lays the modules (core,
+    bridging, elective; learners by name) over --weeks and says who cannot keep up. Own
+    modules (--prefer-provider, `preferred: true`) are used within --prefer-bound. Writes
+    syllabus.*, timetable.json, index.html, summary.csv, learners/. See `curriculum status`.
 
     \b
     Examples:
       pathplanner curriculum --to data-analyst --cohort learners.csv --out cohort-2027/
-      pathplanner curriculum --to ml-engineer --cohort cohort.yaml --out out/ --graph ./our-courses --format md,csv --start 2027-01-04
+      pathplanner curriculum --to data-analyst --cohort learners.csv --out cohort-2027/ --graph ./our-courses --weeks 12 --start 2027-01-04
+      pathplanner curriculum --to ml-engineer --cohort cohort.yaml --out out/ --prefer-provider "Our School" --format md,csv
     """
-    from .curriculum import LMS_FILES, export_curriculum
+    if click.get_current_context().invoked_subcommand is not None:
+        return
+    if target is None or cohort is None or out_dir is None:
+        raise click.UsageError("Missing option '--to', '--cohort' or '--out'.")
+    from ._cli_options import ProgressBars
+    from .curriculum import export_curriculum, report_lines
 
     catalog = _catalog(graphs)
-    with contextlib.ExitStack() as stack:
-        bars: list[Any] = []
-
-        def tick(learner: Any, total: int) -> None:
-            if not bars:  # the bar starts once the cohort is read and its size known
-                bars.append(stack.enter_context(click.progressbar(
-                    length=total, label="Planning learners", file=sys.stderr, show_pos=True,
-                    item_show_func=lambda name: _safe(name) if name else name)))  # fmt: skip
-            bars[0].update(1, learner.name)
-
-        cur, written = export_curriculum(
+    with ProgressBars(show_progress) as bars:
+        cur, files = export_curriculum(
             catalog, target, cohort, out_dir, [f.strip() for f in formats.split(",") if f.strip()],
             templates_dir=templates_dir, constraints=_constraints(kw),
-            hours_per_week=hours_per_week, start=_date(start), force=force, on_learner=tick,
+            hours_per_week=hours_per_week, start=_date(start), force=force,
+            on_learner=bars.counter("Planning learners"), on_written=bars.counter("Writing plans"),
+            weeks=weeks, end=_date(end), prefer_bound=prefer_bound, core_share=core_share,
         )  # fmt: skip
     for prob in cur.problems:
         click.echo(_safe(f"{'error' if strict else 'skipped'}: {cohort}: {prob}"), err=True)
-    lms = [p.name for p in written if p.name in LMS_FILES.values()]
-    what = (
-        f"syllabus ({len(cur.modules)} modules), {len(cur.plans)} personal plan(s), "
-        if len(written) > len(lms) + 1
-        else f"{len(cur.modules)} modules: "
-    )
-    click.echo(f"wrote {len(written)} files to {out_dir}: {what}" + "".join(f"{n}, " for n in lms)
-               + "summary.csv" + (f"; {len(cur.problems)} row(s) skipped" if cur.problems else ""))  # fmt: skip
+    click.echo(_safe("\n".join(report_lines(cur, out_dir, files))))
     if strict and cur.problems:
         raise click.ClickException(f"{len(cur.problems)} bad row(s) in {cohort} (--strict)")
+
+
+@curriculum.command(name="status")
+@_curriculum_status_options
+def curriculum_status(out_dir: Path, plans: tuple[Path, ...], done_csv: Path | None,
+                      week: int | None, as_of: dt.datetime | None, fmt: str | None,
+                      output: Path | None, force: bool) -> None:  # fmt: skip
+    """Tell who is on track, behind or ahead of a cohort timetable (OUT_DIR/timetable.json).
+
+    Progress: ticked Markdown plans (default OUT_DIR/learners/*.md) or --done CSV
+    (learner,resource). Behind: a module due by the week is not finished.
+
+    \b
+    Examples:
+      pathplanner curriculum status cohort-2027/ --week 6
+      pathplanner curriculum status cohort-2027/ --as-of 2027-02-15 --plans ana.md --plans bo.md
+      pathplanner curriculum status cohort-2027/ --week 6 --done done.csv -o status.csv
+    """
+    from .cohort_status import cohort_status, render_status
+
+    report = cohort_status(out_dir, plans=plans, done_csv=done_csv, week=week, as_of=_date(as_of))
+    _emit(render_status(report, fmt, output), output, force)
 
 
 @cli.group(name="import")
@@ -651,8 +684,12 @@ def serve(graphs: tuple[Path, ...], host: str, port: int, data_dir: Path | None,
     click.echo("Stopped.", err=True)
 
 
+_SIGNALLED: list[int] = []
+
+
 def _terminated(signum: int, _frame: Any) -> None:
     """Turn SIGTERM into SystemExit, so that every temporary file is cleaned up on the way out."""
+    _SIGNALLED.append(signum)
     raise SystemExit(128 + signum)
 
 
@@ -678,6 +715,8 @@ def main() -> None:
             click.echo(f"Error: {where}: {err.strerror or err}", err=True)
         sys.exit(1)
     except Exception as err:
+        if _SIGNALLED:  # SIGTERM came during an import or a C call and surfaced as this error
+            sys.exit(128 + _SIGNALLED[0])
         if os.environ.get("PATHPLANNER_DEBUG"):
             raise
         click.echo(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 import uuid
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PLAN_FORMATS",
+    "PlanRenderer",
     "explains",
     "format_for_path",
     "make_environment",
@@ -39,7 +41,7 @@ _TEMPLATE_FOR = {
 PLAN_FORMATS = ("text", "txt", "md", "html", "json", "csv", "ics", "mermaid", "dot")
 
 
-_SYLLABUS_TEMPLATES = ("syllabus.md.j2", "syllabus.html.j2")
+_SYLLABUS_TEMPLATES = ("syllabus.md.j2", "syllabus.html.j2", "index.html.j2")
 
 
 def make_environment(
@@ -123,7 +125,73 @@ def template_environment(
     mine = user_templates(templates_dir)
     if name in mine:
         return make_environment(sandboxed=True, html=html, files=mine), name
-    return make_environment(html=html), name
+    return _builtin_environment(html), name
+
+
+@functools.cache
+def _builtin_environment(html: bool) -> jinja2.Environment:
+    """Return the environment of the built-in templates: made, and each template compiled,
+    once per process (they are part of the package and do not change while it runs)."""
+    return make_environment(html=html)
+
+
+class PlanRenderer:
+    """Render many plans with the same templates, each template compiled once.
+
+    `render_plan` for a stream of plans (a cohort): a user's --templates directory is read
+    and compiled on first use, then reused for every plan of the run.
+    """
+
+    def __init__(self, catalog: Catalog, templates_dir: str | Path | None = None) -> None:
+        self.catalog = catalog
+        self.templates_dir = templates_dir
+        self._envs: dict[str, tuple[jinja2.Environment, str]] = {}
+        # calendars of plans that share their steps (identical learners) differ only in the
+        # UIDs: made once, then only the UIDs are filled in (see _ics)
+        self._calendars: dict[tuple[Any, ...], tuple[Any, list[str], list[tuple[str, int]]]] = {}
+
+    def _ics(self, plan: Plan) -> str:
+        """Return `plan_ics(plan)`, reusing the calendar of a plan with the same steps."""
+        rnd = plan.state.round if plan.state is not None else 0
+        key = (id(plan.steps), plan.start_date, plan.hours_per_week, plan.target_name, rnd)
+        who = calendar_identity(plan)
+        got = self._calendars.get(key)
+        if got is None or got[0] is not plan.steps:
+            text = plan_ics(plan, self.catalog)
+            blocks = [
+                (s.resource, b) for s in plan.steps for b in range(1, s.end_week - s.start_week + 2)
+            ]
+            known = {calendar_uid(who, r, b): (r, b) for r, b in blocks}
+            parts = _UID_LINE.split(text)
+            if not all(u in known for u in parts[1::2]):  # cannot happen; then no reuse
+                return text
+            self._calendars[key] = (plan.steps, parts[0::2], [known[u] for u in parts[1::2]])
+            return text
+        _, texts, uids = got
+        out = [texts[0]]
+        for (r, b), rest in zip(uids, texts[1:], strict=True):
+            out += [calendar_uid(who, r, b), rest]
+        return "".join(out)
+
+    def environment(self, name: str, html: bool) -> tuple[jinja2.Environment, str]:
+        """Return the environment and name of a template, made on first use."""
+        key = f"{name}:{html}"
+        if key not in self._envs:
+            self._envs[key] = template_environment(name, html, self.templates_dir)
+        return self._envs[key]
+
+    def render(self, plan: Plan, fmt: str) -> str:
+        """Return a plan rendered in a format, as `render_plan` does."""
+        fmt = "txt" if fmt == "text" else fmt
+        if fmt == "ics":
+            return self._ics(plan)
+        if fmt in ("json", "csv"):
+            return render_plan(plan, fmt, self.catalog)
+        if fmt not in _TEMPLATE_FOR:
+            raise RenderError(f"unknown format '{fmt}' (use one of {', '.join(PLAN_FORMATS)})")
+        env, name = self.environment(_TEMPLATE_FOR[fmt], fmt == "html")
+        out = render_template(env, name, plan_context(plan, self.catalog))
+        return terminal_safe(out) if fmt == "txt" else out
 
 
 # everything that ends or bends a line, for one-line contexts (Markdown, Mermaid, DOT)
@@ -703,6 +771,7 @@ def fold_ics(text: str) -> str:
 
 
 _ICS_UNIT = re.compile(r"\\.|.", re.S)
+_UID_LINE = re.compile(r"(?<=\r\nUID:)([0-9a-f-]{36}@pathplanner)(?=\r\n)")
 
 
 _UID_NAMESPACE = uuid.UUID("6f1c8f0e-5d1b-5a3e-9a53-70617468706c")  # fixed: UIDs must not change

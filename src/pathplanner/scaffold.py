@@ -50,6 +50,9 @@ _ENTRY = """\
     teaches:  # what a learner knows after it, one skill: level per line
       FILL-IN: 1
     # notes: "free text for your colleagues"
+    # preferred: true  # optional: one of our own modules; a cohort curriculum prefers it
+    # position: last  # optional: first (an orientation) or last (a capstone) in every plan
+    # after: [other-id]  # optional: resources it comes after when a plan has them
 """
 
 

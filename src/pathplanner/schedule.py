@@ -54,6 +54,9 @@ def _topic(catalog: Catalog, rid: str) -> str:
     return catalog.skills[skill].category if skill in catalog.skills else ""
 
 
+_RANK = {"first": 0, None: 1, "last": 2}
+
+
 def _stage(catalog: Catalog, rid: str) -> int:
     """Return where a resource belongs when prerequisites leave a choice.
 
@@ -81,11 +84,13 @@ def order(
 ) -> list[str]:
     """Return chosen in an executable order a coach would follow.
 
-    Kahn's algorithm; among the resources that are ready: an exam first (right after its
-    preparation), then foundations before tools before projects (`_stage`), then the topic
-    just studied, then the shallowest in the dependency graph, then the id (so the order is
-    stable). `groups` ranks resources before all of that (lower first): the steps two goals
-    share before those only one needs.
+    Kahn's algorithm; among the resources that are ready: one placed `first` in the graph,
+    then any but one placed `last`; then by `groups` (lower first: the steps two goals share
+    before those only one needs); then an exam (right after its preparation), then
+    foundations before tools before projects (`_stage`), then the topic just studied, then
+    the shallowest in the dependency graph, then the id (so the order is stable). A
+    resource's `after` hints wait for those chosen resources too, unless only the hints stand
+    in the way (prerequisites win).
     """
     deps = dependencies(catalog, start, chosen)
     depth: dict[str, int] = {}
@@ -95,16 +100,22 @@ def order(
             depth[rid] = 1 + max((depth_of(d) for d in deps[rid]), default=0)
         return depth[rid]
 
+    def rank(rid: str) -> int:
+        return _RANK[catalog.resources[rid].position]
+
     waiting = {rid: set(d) for rid, d in deps.items()}
+    hinted = {rid: {a for a in catalog.resources[rid].after if a in waiting} for rid in waiting}
     done: list[str] = []
     last_topic = ""
     while waiting:
-        ready = [rid for rid, d in waiting.items() if not d]
-        if not ready:  # cannot happen on a validated (acyclic) catalogue
+        free = [rid for rid, d in waiting.items() if not d]
+        if not free:  # cannot happen on a validated (acyclic) catalogue
             raise RuntimeError("the chosen resources depend on each other in a cycle")
+        ready = [rid for rid in free if not hinted[rid]] or free
         pick = min(
             ready,
             key=lambda r: (
+                rank(r),
                 (groups or {}).get(r, 0),
                 _stage(catalog, r),
                 _topic(catalog, r) != last_topic,
@@ -118,6 +129,8 @@ def order(
         del waiting[pick]
         for d in waiting.values():
             d.discard(pick)
+        for h in hinted.values():
+            h.discard(pick)
     return done
 
 

@@ -130,6 +130,57 @@ def _cycles(catalog: Catalog, authored: Collection[tuple[str, str]]) -> list[Pro
     return problems
 
 
+def _placement_problems(catalog: Catalog) -> list[Problem]:
+    """Return the problems of placement hints: unknown ids in `after`, `last` before others,
+    and cycles among `after` (each cycle printed once)."""
+    problems: list[Problem] = []
+    resources = catalog.resources
+    edges: dict[str, list[str]] = {}
+    for rid, res in resources.items():
+        where = catalog.file_of("resource", rid)
+        for i, other in enumerate(res.after):
+            if other not in resources:
+                hint = nearest(other, resources)
+                msg = f"unknown resource '{other}'" + (
+                    f" — did you mean '{hint[0]}'?" if hint else ""
+                )
+                problems.append(Problem(where, rid, f"after.{i}", msg))
+            elif resources[other].position == "last":
+                msg = f"'{other}' has position: last, so nothing can come after it"
+                problems.append(Problem(where, rid, f"after.{i}", msg))
+            else:
+                edges.setdefault(rid, []).append(other)
+    # a cycle among `after`: depth-first search, each resource's hints in sorted order
+    state: dict[str, int] = {}  # 1 on the current path, 2 finished
+    for root in sorted(edges):
+        if state.get(root):
+            continue
+        path: list[str] = [root]
+        stack = [iter(sorted(edges.get(root, [])))]
+        state[root] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                cycle = [*path[path.index(nxt) :], nxt]
+                first = cycle[0]
+                problems.append(
+                    Problem(
+                        catalog.file_of("resource", first),
+                        first,
+                        "after",
+                        "the placement hints make a cycle: " + " after ".join(cycle),
+                    )
+                )
+            elif not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(sorted(edges.get(nxt, []))))
+    return problems
+
+
 def check_catalog(catalog: Catalog, authored: Collection[tuple[str, str]] = ()) -> list[Problem]:
     """Return every cross-reference problem of a catalog (the per-entry ones come from load).
 
@@ -193,6 +244,7 @@ def check_catalog(catalog: Catalog, authored: Collection[tuple[str, str]] = ()) 
         for fld, levels in (("requires", res.requires), ("teaches", res.teaches)):
             for sid, lvl in levels.items():
                 ref("resource", rid, f"{fld}.{sid}", sid, lvl)
+    problems += _placement_problems(catalog)
     for rid, role in catalog.roles.items():
         for fld, levels in (
             ("requires.essential", role.requires.essential),
