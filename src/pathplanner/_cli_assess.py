@@ -21,14 +21,16 @@ def interactive(confirm: bool | None) -> bool:
 
 def posting_target(
     catalog: Catalog,
-    target: str | None,
+    target: str | tuple[str, ...] | None,
     to_posting: str | None,
     confirm: bool | None,
     required: bool = True,
 ) -> tuple[Catalog, Any]:
     """Return the catalogue and target: a role as given, or the role a posting gives (shown
     on stderr, and confirmed on a terminal). Unless `required`, both may be missing."""
-    if (target is None) == (to_posting is None) and (required or to_posting is not None):
+    # plan takes --to twice (two goals): a tuple, then the posting's role is its one goal
+    many = isinstance(target, tuple)
+    if bool(target) == (to_posting is not None) and (required or to_posting is not None):
         raise click.UsageError("give exactly one of --to ROLE and --to-posting FILE")
     if to_posting is None:
         return catalog, target
@@ -38,7 +40,8 @@ def posting_target(
     click.echo(terminal_safe(posting_text(catalog, posting)), err=True)
     if interactive(confirm) and not click.confirm("Plan to these skills?", default=True, err=True):
         raise click.ClickException("stopped: edit the posting, or plan with --to ROLE")
-    return with_role(catalog, posting.role, to_posting), posting.role.id
+    rid = posting.role.id
+    return with_role(catalog, posting.role, to_posting), (rid,) if many else rid
 
 
 def _languages(text: str) -> list[str]:

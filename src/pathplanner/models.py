@@ -56,6 +56,9 @@ ResourceKind = Literal[
     "bootcamp",
     "degree",
     "self-study",
+    "workshop",
+    "lab",
+    "lecture",
 ]
 RESOURCE_KINDS: tuple[str, ...] = ResourceKind.__args__  # type: ignore[attr-defined]
 # The programming languages a resource's exercises use ("none": no code at all).
@@ -187,9 +190,21 @@ class Resource(_Frozen):
     exam_code: str | None = None
     validity_years: float | None = Field(default=None, gt=0, le=100)
     notes: str | None = None
+    # A bootcamp's own catalogue: `preferred` resources are chosen for a cohort whenever they
+    # serve a learner's gap within a stated bound (see `timetable`); `position` puts one first
+    # (an orientation) or last (a capstone) and `after` after other resources, in every order.
+    preferred: bool = False
+    position: Literal["first", "last"] | None = None
+    after: list[Id] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Resource:
+        if self.id in self.after:
+            raise ValueError("after lists the resource itself")
+        if len(set(self.after)) != len(self.after):
+            raise ValueError("after lists a resource twice")
+        if self.position == "first" and self.after:
+            raise ValueError("a resource with position: first cannot come after others (after)")
         if self.status == "retired" and self.retired_on is None:
             raise ValueError("a retired resource needs retired_on (the date it was retired)")
         if self.status == "active" and self.retired_on is not None:
