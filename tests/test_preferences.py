@@ -351,3 +351,16 @@ def test_explanations_on_one_model_agree_with_separate_solves(catalog: Any) -> N
                 assert abs((other.objective_value - best) - alt.delta) < 1e-6, alt
                 checked += 1
     assert checked >= 5
+
+
+def test_a_profiles_languages_are_the_learners(catalog: Any) -> None:
+    from dataclasses import replace
+
+    from pathplanner.profile import build_profile
+
+    me = replace(build_profile(catalog, have={"r": 2, "statistics": 2}), languages=("r",))
+    p = plan(catalog, "data-analyst", me, explain=False)
+    assert p.constraints.languages == ("r",)
+    assert "r" in (p.constraints.code_languages or ())
+    given = plan(catalog, "data-analyst", me, languages=["python"], explain=False)
+    assert given.constraints.languages == ("python",)  # what is given wins over the profile

@@ -581,6 +581,8 @@ def plan(
     role = catalog.resolve_role(target)
     others = [catalog.resolve_role(name) for name in also]
     others = [r for i, r in enumerate(others) if r.id != role.id and r not in others[:i]]
+    if not constraints.languages and profile.languages:  # the profile's, unless given
+        constraints = replace(constraints, languages=tuple(profile.languages))
     c = resolve_constraints(catalog, constraints, profile)
     hpw = next(
         (h for h in (hours_per_week, profile.hours_per_week) if h is not None),
