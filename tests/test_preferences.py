@@ -358,7 +358,9 @@ def test_a_profiles_languages_are_the_learners(catalog: Any) -> None:
 
     from pathplanner.profile import build_profile
 
-    me = replace(build_profile(catalog, have={"r": 2, "statistics": 2}), languages=("r",))
+    me = replace(
+        build_profile(catalog, have={"r": 2, "descriptive-statistics": 2}), languages=("r",)
+    )
     p = plan(catalog, "data-analyst", me, explain=False)
     assert p.constraints.languages == ("r",)
     assert "r" in (p.constraints.code_languages or ())
