@@ -46,7 +46,7 @@ def test_validate_clean_and_broken(tmp_path: Path, mini_dir: Path) -> None:
     result = run("validate", "--no-builtin", "--graph", str(bad))
     assert result.exit_code == 1
     assert (
-        f"error: {bad}/resources.yaml: py-free: teaches.pyhton: unknown skill 'pyhton' — "
+        f"error: {bad}/resources.yaml: line 12: py-free: teaches.pyhton: unknown skill 'pyhton' — "
         "did you mean 'python'?\n"
     ) in result.output
 
@@ -163,10 +163,26 @@ def test_show_role_skill_resource() -> None:
 
 
 def test_cli_stays_thin() -> None:
-    # every line counts: the CLI parses, makes one library call and prints (its options are
-    # declared in _cli_options.py)
-    source = Path(cli_module.__file__).read_text(encoding="utf-8").splitlines()
-    assert len(source) < 600
+    # every command parses, makes one library call and prints (its options are declared in
+    # _cli_options.py): no command's code, past its docstring, runs longer than 30 lines
+    import ast
+
+    tree = ast.parse(Path(cli_module.__file__).read_text(encoding="utf-8"))
+    commands = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any(
+            "command" in ast.unparse(d) or "group" in ast.unparse(d) for d in node.decorator_list
+        )
+    ]
+    assert len(commands) > 15
+    for fn in commands:
+        body = fn.body[1:] if isinstance(fn.body[0], ast.Expr) else fn.body
+        if not body:
+            continue
+        length = (body[-1].end_lineno or 0) - body[0].lineno + 1
+        assert length <= 30, f"{fn.name} runs {length} lines"
 
 
 def test_every_setting_the_library_names_has_an_option() -> None:

@@ -46,8 +46,13 @@ def test_curriculum_writes_syllabus_plans_and_summary(mini_dir: Path, tmp_path: 
     out = tmp_path / "out"
     names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     assert names == sorted(
-        ["summary.csv", "syllabus.md", "syllabus.html", "syllabus.csv"]
-        + [f"learners/{n}.{f}" for n in ("sam", "ana", "done-dan") for f in ("md", "html", "csv")]
+        ["summary.csv", "syllabus.md", "syllabus.html", "syllabus.csv", "index.html"]
+        + ["timetable.json"]
+        + [
+            f"learners/{n}.{f}"
+            for n in ("sam", "ana", "done-dan")
+            for f in ("md", "html", "csv", "ics")
+        ]
     )
     rows = list(csv.DictReader((out / "summary.csv").open()))
     assert [(r["row"], r["learner"], r["status"]) for r in rows] == [
@@ -61,7 +66,11 @@ def test_curriculum_writes_syllabus_plans_and_summary(mini_dir: Path, tmp_path: 
     syllabus = list(csv.DictReader((out / "syllabus.csv").open()))
     # the union of Sam's and Ana's routes; Ana already has python:2 so skips py-paid
     assert [m["resource"] for m in syllabus] == ["docker-b", "py-paid", "ml-course"]
-    assert [m["learners"] for m in syllabus] == ["2", "1", "2"]
+    assert [m["learner_count"] for m in syllabus] == ["2", "1", "2"]
+    assert [m["learners"] for m in syllabus] == ["Sam; Ana", "Sam", "Sam; Ana"]
+    # py-paid is Sam's alone, and ml-course (core) needs it: bridging, before ml-course
+    assert [m["track"] for m in syllabus] == ["core", "bridging", "core"]
+    assert rows[0]["keeps_up"] == "yes" and rows[0]["hours_per_week"] == "8"
     assert "Entry requirements" not in (out / "syllabus.md").read_text()
     assert "skipped: " in result.output  # CliRunner mixes stderr in
 
@@ -127,4 +136,8 @@ def test_yaml_cohort_and_bad_format(mini_dir: Path, tmp_path: Path) -> None:
             "md,pdf",
         ],
     )
-    assert bad.exit_code == 2 and "unknown format 'pdf' (one of: md, html, csv)" in bad.output
+    assert (
+        bad.exit_code == 2
+        and "unknown format 'pdf' (one of: md, html, csv, ics, imscc, moodle-csv, canvas-csv)"
+        in bad.output
+    )

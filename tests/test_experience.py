@@ -33,7 +33,7 @@ def test_a_milestone_says_what_experience_is_missing(senior: Any) -> None:
     p = plan(senior, "mle", from_role="analyst")
     m = next(m for m in p.milestones if m.role == "mle")
     assert m.experience_note == (
-        "the role also asks for about 5 years of ml-engineering experience (you have 0)"
+        "the role also asks for about 5 years of ML engineering experience (you have 0)"
     )
     text = render_plan(p, "txt", senior)
     assert "you qualify as ML Engineer" not in text
@@ -56,7 +56,7 @@ def test_enough_experience_qualifies(senior: Any, tmp_path: Path) -> None:
 def test_suggest_and_compare_name_the_experience(senior: Any) -> None:
     ranked = suggest(senior, build_profile(senior, from_role="analyst"))
     mle = next(s for s in ranked if s.role == "mle")
-    assert "5 years of ml-engineering experience" in mle.experience_note
+    assert "5 years of ML engineering experience" in mle.experience_note
     assert "Experience no course gives:" in suggestions_text(ranked)
     data = compare(senior, "analyst", "mle")
     assert data["b"]["experience"][0]["years"] == 5

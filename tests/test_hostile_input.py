@@ -174,7 +174,7 @@ def test_graph_numbers(run: Run, tmp_path: Path, field: str, value: float) -> No
     entries["resources"][0]["cost_source"] = "test"
     root = write_graph(tmp_path / "g", **entries)
     result = run("roles", "--no-builtin", "--graph", root)
-    one_error(result, "resources.yaml: py-free: " + field + ":")
+    one_error(result, "resources.yaml: line ", ": py-free: " + field + ":")
 
 
 def test_cohort_numbers(run: Run, graph: Path, tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ def test_unknown_skill_reference_suggests_nearest(tmp_path: Path) -> None:
     entries["resources"][5]["requires"] = {"linx": 1}
     lines = problems_of(write_graph(tmp_path / "g", **entries))
     assert lines == [
-        f"{tmp_path}/g/resources.yaml: docker-a: requires.linx: unknown skill 'linx' — did you mean 'linux'?"
+        f"{tmp_path}/g/resources.yaml: line 68: docker-a: requires.linx: unknown skill 'linx' — did you mean 'linux'?"
     ]
 
 
@@ -47,7 +47,7 @@ def test_duplicate_id_in_one_directory(tmp_path: Path) -> None:
     lines = problems_of(root)
     assert len(lines) == 1
     assert lines == [
-        f"{root}/skills.yaml: python: id: duplicate skill id (also in {root}/more/skills.yaml)"
+        f"{root}/skills.yaml: line 11: python: id: duplicate skill id (also in {root}/more/skills.yaml)"
     ]
 
 
@@ -64,7 +64,7 @@ def test_level_above_what_the_skill_defines(tmp_path: Path) -> None:
     entries["resources"][3]["teaches"] = {"sql": 3}  # sql defines levels 1-2
     lines = problems_of(write_graph(tmp_path / "g", **entries))
     assert lines == [
-        f"{tmp_path}/g/resources.yaml: sql-basics: teaches.sql: level 3 of 'sql' is out of range "
+        f"{tmp_path}/g/resources.yaml: line 47: sql-basics: teaches.sql: level 3 of 'sql' is out of range "
         "(it defines levels 1-2)"
     ]
 
@@ -75,7 +75,8 @@ def test_negative_hours_or_cost(tmp_path: Path, fld: str) -> None:
     entries["resources"][0][fld] = -1
     lines = problems_of(write_graph(tmp_path / "g", **entries))
     assert lines == [
-        f"{tmp_path}/g/resources.yaml: py-free: {fld}: Input should be greater than or equal to 0"
+        f"{tmp_path}/g/resources.yaml: line {({'hours': 7, 'cost_usd': 9})[fld]}: py-free: {fld}: "
+        "Input should be greater than or equal to 0"
     ]
 
 
@@ -92,7 +93,7 @@ def test_wrong_type(tmp_path: Path) -> None:
     entries["resources"][0]["hours"] = "ten"
     lines = problems_of(write_graph(tmp_path / "g", **entries))
     assert lines == [
-        f"{tmp_path}/g/resources.yaml: py-free: hours: Input should be a valid number, "
+        f"{tmp_path}/g/resources.yaml: line 7: py-free: hours: Input should be a valid number, "
         "unable to parse string as a number"
     ]
 
@@ -102,7 +103,7 @@ def test_unknown_field(tmp_path: Path) -> None:
     entries["roles"][0]["salry"] = 5
     lines = problems_of(write_graph(tmp_path / "g", **entries))
     assert lines == [
-        f"{tmp_path}/g/roles.yaml: analyst: salry: unknown field — did you mean 'salary'?"
+        f"{tmp_path}/g/roles.yaml: line 12: analyst: salry: unknown field — did you mean 'salary'?"
     ]
 
 
@@ -113,7 +114,7 @@ def test_unreachable_role(tmp_path: Path) -> None:
     entries["roles"].append(role("rustacean", {"rust": 1}))
     lines = problems_of(write_graph(tmp_path / "g", **entries))
     assert lines == [
-        f"{tmp_path}/g/roles.yaml: rustacean: requires.essential: unreachable from an empty "
+        f"{tmp_path}/g/roles.yaml: line 28: rustacean: requires.essential: unreachable from an empty "
         "profile with the active resources: rust:1 cannot be learned"
     ]
 
@@ -122,21 +123,21 @@ def test_skill_nothing_teaches(tmp_path: Path) -> None:
     entries = mini_entries()
     entries["skills"].append(skill("cobol"))
     lines = problems_of(write_graph(tmp_path / "g", **entries))
-    assert lines == [f"{tmp_path}/g/skills.yaml: cobol: nothing teaches this skill"]
+    assert lines == [f"{tmp_path}/g/skills.yaml: line 66: cobol: nothing teaches this skill"]
 
 
-def test_cycle_is_printed_as_a_path(tmp_path: Path) -> None:
+def test_cycle_is_explained_from_the_resource(tmp_path: Path) -> None:
     entries = mini_entries()
     entries["resources"].append(resource("loop-a", {"sql": 2}, requires={"linux": 2}))
     entries["resources"].append(resource("loop-b", {"linux": 2}, requires={"sql": 2}))
     lines = problems_of(write_graph(tmp_path / "g", **entries))
-    assert len(lines) == 1
-    assert lines[0].startswith(
-        "<graph>: cycle at the (skill, level) -> resource -> (skill, level) level: "
-    )
-    path = lines[0].split("level: ", 1)[1].split(" -> ")
-    assert path[0] == path[-1]
-    assert set(path) == {"sql:2", "[loop-a]", "linux:2", "[loop-b]"}
+    assert lines == [
+        f"{tmp_path}/g/resources.yaml: line 118: loop-a: requires.linux: your course `loop-a` "
+        "teaches Sql 2; it requires Linux 2, which your course `loop-b` teaches, and that needs "
+        "Sql 2, which your course `loop-a` teaches: a cycle. Either remove `linux` from its "
+        "requires if a learner does not need Linux 2 before it, or split it into two: one that "
+        "teaches Sql 2 without needing Linux 2, and one that needs it."
+    ]
 
 
 def test_recommending_a_retired_credential(tmp_path: Path) -> None:
@@ -145,8 +146,8 @@ def test_recommending_a_retired_credential(tmp_path: Path) -> None:
     catalog, problems = validate_dirs([write_graph(tmp_path / "g", **entries)])
     assert catalog is None
     assert [str(p) for p in problems] == [
-        f"{tmp_path}/g/skills.yaml: cert-x: only retired resources teach this skill",
-        f"{tmp_path}/g/roles.yaml: mle: credentials: recommends 'cert-x', which can no longer be "
+        f"{tmp_path}/g/skills.yaml: line 59: cert-x: only retired resources teach this skill",
+        f"{tmp_path}/g/roles.yaml: line 23: mle: credentials: recommends 'cert-x', which can no longer be "
         "earned (only retired resources grant it)",
     ]
 
@@ -156,7 +157,7 @@ def test_retired_needs_a_date(tmp_path: Path) -> None:
     entries["resources"][8]["status"] = "retired"
     lines = problems_of(write_graph(tmp_path / "g", **entries))
     assert lines == [
-        f"{tmp_path}/g/resources.yaml: exam-x: (entry): a retired resource needs retired_on "
+        f"{tmp_path}/g/resources.yaml: line 94: exam-x: (entry): a retired resource needs retired_on "
         "(the date it was retired)"
     ]
 
@@ -178,7 +179,7 @@ def test_later_directory_overrides_and_is_reported(tmp_path: Path, mini_dir: Pat
     assert catalog.resources["py-free"].hours == 3
     notes = [str(p) for p in problems if p.severity == "note"]
     assert notes == [
-        f"{extra}/resources.yaml: py-free: overrides the resource from {mini_dir}/resources.yaml"
+        f"{extra}/resources.yaml: line 2: py-free: overrides the resource from {mini_dir}/resources.yaml"
     ]
 
 
@@ -218,7 +219,7 @@ def test_unknown_category_suggests(tmp_path: Path) -> None:
     entries["skills"][0]["category"] = "software-enginering"
     lines = problems_of(write_graph(tmp_path / "g", **entries))
     assert lines == [
-        f"{tmp_path}/g/skills.yaml: linux: category: unknown category 'software-enginering' — "
+        f"{tmp_path}/g/skills.yaml: line 4: linux: category: unknown category 'software-enginering' — "
         "did you mean 'software-engineering'?"
     ]
 
@@ -231,7 +232,7 @@ def test_a_general_skill_cannot_require_a_language_or_tool(tmp_path: Path) -> No
     entries["resources"].append(resource("oop-course", {"oop": 1}))
     lines = problems_of(write_graph(tmp_path / "g", **entries))
     assert lines == [
-        f"{tmp_path}/g/skills.yaml: oop: levels.1.requires.java: a general skill cannot "
+        f"{tmp_path}/g/skills.yaml: line 82: oop: levels.1.requires.java: a general skill cannot "
         "require the language 'java': a learner may use another one; require it on the "
         "resources that use it instead"
     ]

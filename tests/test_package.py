@@ -40,8 +40,10 @@ def test_wheel_holds_graph_and_templates(wheel: Path) -> None:
     assert graph_files, "the built-in graph has no YAML files"
     for rel in graph_files:
         assert f"pathplanner/data/{rel}" in names
-    for tpl in (ROOT / "templates").glob("*.j2"):
-        assert f"pathplanner/data/templates/{tpl.name}" in names
+    for tpl in (ROOT / "templates").rglob("*.j2"):  # the planner page's under web/ too
+        assert (
+            f"pathplanner/data/templates/{tpl.relative_to(ROOT / 'templates').as_posix()}" in names
+        )
     assert "pathplanner/py.typed" in names
     assert "pathplanner/cli.py" in names
 

@@ -64,8 +64,8 @@ def test_exclude_kind_that_makes_goal_unreachable(mini: Any) -> None:
     with pytest.raises(InfeasibleError) as info:
         plan(mini, "mle", from_role="analyst", exclude_kinds=("specialization",))
     assert str(info.value) == (
-        "no plan meets the goal: every resource that teaches ml:2 is ruled out "
-        "('ml-course': kind specialization is excluded)"
+        "no plan meets the goal: every resource that teaches Ml 2 is ruled out "
+        "('Ml Course': kind specialization is excluded)"
     )
 
 
@@ -132,7 +132,8 @@ def test_steps_explain_themselves(mini: Any) -> None:
     docker = by_id["docker-b"]
     assert [a.resource for a in docker.alternatives] == ["docker-a"]
     assert (
-        docker.alternatives[0].reason == "also teaches docker:2 but needs linux:1, +1.0 h overall"
+        docker.alternatives[0].reason
+        == "also teaches Docker 2 but needs Linux 1: a plan with it takes 1.0 more hours in all"
     )
 
 
@@ -417,4 +418,4 @@ def test_an_alternative_of_equal_hours_is_explained_by_its_cost(tmp_path: Any) -
     p = plan(catalog, "mle", from_role="analyst", objective="hours")
     step = next(s for s in p.steps if s.resource == "docker-b")
     reasons = {a.resource: a.reason for a in step.alternatives}
-    assert "the same hours overall but +$30.00" in reasons.get("docker-c", ""), reasons
+    assert "takes the same hours but $30.00 more in all" in reasons.get("docker-c", ""), reasons

@@ -1,7 +1,8 @@
 """Refresh the README's example outputs from the real CLI.
 
 Each region between `<!-- example: ARGS -->` and `<!-- /example -->` holds the output of
-`pathplanner ARGS` (the `head=N` word keeps the first N lines). tests/test_readme.py checks that
+`pathplanner ARGS` (a leading `from=TEXT` word starts at the first line holding TEXT, and
+`head=N` keeps the first N lines). tests/test_readme.py checks that
 every region still matches, so run this after changing the graph or a template:
 
     python tools/update_readme.py
@@ -25,13 +26,21 @@ REGION = re.compile(r"(<!-- example: (.*?) -->\n(`{3,})\w*\n)(.*?)(\3\n<!-- /exa
 def output_for(spec: str) -> str:
     """Return what the README shows for one region's spec: 'head=N args...' or 'args...'."""
     words = shlex.split(spec)
-    head = None
-    if words and words[0].startswith("head="):
-        head = int(words.pop(0).removeprefix("head="))
+    head = start = None
+    while words and words[0].startswith(("head=", "from=")):
+        word = words.pop(0)
+        if word.startswith("head="):
+            head = int(word.removeprefix("head="))
+        else:
+            start = word.removeprefix("from=")
     result = CliRunner().invoke(cli, words)
     if result.exit_code != 0:
         raise SystemExit(f"pathplanner {spec} failed: {result.output}")
     text = result.output
+    if start is not None:  # from the first line holding this text on
+        lines = text.splitlines()
+        first = next(i for i, line in enumerate(lines) if start in line)
+        text = "\n".join(lines[first:]) + "\n"
     if head is not None:
         lines = text.splitlines()
         text = "\n".join(lines[:head]) + ("\n..." if len(lines) > head else "") + "\n"

@@ -15,13 +15,20 @@ import os
 import secrets
 import shutil
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
 from .errors import OutputError
 
-__all__ = ["dumps_json", "dumps_json_line", "open_atomic", "write_atomic", "write_tree"]
+__all__ = [
+    "dumps_json",
+    "dumps_json_line",
+    "open_atomic",
+    "stream_tree",
+    "write_atomic",
+    "write_tree",
+]
 
 # C1 controls and bidirectional overrides: json leaves them raw, some terminals obey them
 _UNSAFE = [*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
@@ -187,16 +194,41 @@ def write_tree(root: str | Path, files: Mapping[str, str | bytes], force: bool =
     moved one by one, and if that fails or is interrupted, every file already moved is taken
     back (and, with force, every replaced file restored), so a run never leaves half a set.
     """
+    with stream_tree(root, force=force, expected=files) as write:
+        for rel, content in files.items():
+            write(rel, content)
+
+
+@contextlib.contextmanager
+def stream_tree(
+    root: str | Path, force: bool = False, expected: Iterable[str] = ()
+) -> Iterator[Callable[[str, str | bytes], None]]:
+    """Yield `write(relative path, content)` for a set of files that appears under root at once.
+
+    As `write_tree`, but the files are written one at a time as they are made, so memory stays
+    bounded however many there are. Each is written into a temporary directory beside root;
+    when the block ends without error the set is moved into place (all or nothing), and on
+    any error nothing of it is left. The `expected` paths are checked before anything is
+    written, every other one as it comes: a file that exists is refused unless force, a
+    directory, pipe or device even with force.
+    """
     root = Path(root)
-    targets = {rel: root / rel for rel in sorted(files)}
-    for target in targets.values():
+    if root.exists() and not root.is_dir():
+        raise OutputError(f"{root}: is not a directory")
+    existing: list[Path] = []
+
+    def check(rel: str) -> Path:
+        target = root / rel
         kind = _existing_kind(target)
         if kind is not None:
             raise OutputError(f"{target}: is {kind}; pathplanner only writes regular files")
-    if root.exists() and not root.is_dir():
-        raise OutputError(f"{root}: is not a directory")
-    existing = [t for t in targets.values() if os.path.lexists(t)]
-    if existing and not force:
+        if not force and os.path.lexists(target):
+            existing.append(target)
+        return target
+
+    for rel in sorted(expected):
+        check(rel)
+    if existing:
         more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
         raise _exists(existing[0], more)
     try:
@@ -204,19 +236,33 @@ def write_tree(root: str | Path, files: Mapping[str, str | bytes], force: bool =
         stage = _make_stage(root)
     except OSError as err:
         raise OutputError(f"{root}: cannot write: {_why(err)}") from err
-    try:
-        tree = stage / "tree"
-        for rel, content in files.items():
-            dest = tree / rel
+    tree = stage / "tree"
+    targets: dict[str, Path] = {}
+    made: set[Path] = {tree}
+
+    def write(rel: str, content: str | bytes) -> None:
+        if rel in targets:
+            raise OutputError(f"{root / rel}: written twice in one set")
+        target = check(rel)
+        if existing:
+            raise _exists(existing[0])
+        dest = tree / rel
+        if dest.parent not in made:
             dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-        if not root.exists():
-            with contextlib.suppress(OSError):  # someone made root meanwhile: move file by file
-                os.rename(tree, root)
-                return
-        _move_in(tree, root, targets, stage / "old", force)
-    except OSError as err:
-        raise OutputError(f"{root}: cannot write: {_why(err)}") from err
+            made.add(dest.parent)
+        dest.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        targets[rel] = target
+
+    try:
+        try:
+            yield write
+            if not root.exists():
+                with contextlib.suppress(OSError):  # someone made root meanwhile: file by file
+                    os.rename(tree, root)
+                    return
+            _move_in(tree, root, dict(sorted(targets.items())), stage / "old", force)
+        except OSError as err:
+            raise OutputError(f"{root}: cannot write: {_why(err)}") from err
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 

@@ -14,6 +14,16 @@ def normalize(name: str) -> str:
     return _SEP.sub(" ", name.strip().lower()).strip()
 
 
+def provider_matches(given: str, provider: str) -> bool:
+    """Return whether a provider name given matches a resource's provider.
+
+    Any case and spacing; a name also matches the providers it begins as a word, so
+    'Coursera' matches 'Coursera (Duke University)' and 'Google' 'Google Cloud'.
+    """
+    g, p = normalize(given), normalize(provider)
+    return bool(g) and (p == g or p.startswith(g + " ") or p.startswith(g + "("))
+
+
 class NameIndex:
     """Map every spelling of an entry (id, name, aliases) to its id."""
 

@@ -38,3 +38,23 @@ def cache_dir() -> Path | None:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "pathplanner"
+
+
+def data_dir() -> Path:
+    """Return the user's data directory for pathplanner (the planner page's database).
+
+    PATHPLANNER_DATA_DIR wins; otherwise the platform's rule: %APPDATA% on Windows,
+    ~/Library/Application Support on macOS, $XDG_DATA_HOME or ~/.local/share elsewhere.
+    """
+    import sys
+
+    explicit = os.environ.get("PATHPLANNER_DATA_DIR")
+    if explicit:
+        return Path(explicit)
+    if sys.platform == "win32":
+        base = os.environ.get("APPDATA") or str(Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = str(Path.home() / "Library" / "Application Support")
+    else:
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "pathplanner"

@@ -160,11 +160,12 @@ class Catalog:
         return kind
 
     def check_provider(self, name: str, setting: str | None = None) -> str:
-        """Return a provider name some resource has (any case), or raise UnknownNameError."""
-        from ._names import nearest, normalize
+        """Return a provider name that matches some resource's provider (`provider_matches`),
+        or raise UnknownNameError with the nearest."""
+        from ._names import nearest, normalize, provider_matches
 
         providers = {normalize(r.provider): r.provider for r in self.resources.values()}
-        if normalize(name) not in providers:
+        if not any(provider_matches(name, p) for p in providers.values()):
             hint = [providers[h] for h in nearest(normalize(name), providers)]
             raise UnknownNameError("provider", name, hint, setting=setting)
         return name

@@ -140,6 +140,24 @@ class InputError(PathPlannerError):
         self.detail = detail
 
 
+class ExtractionError(PathPlannerError):
+    """Raised when a text (a CV, a job posting) yields nothing usable: no skill the graph
+    knows; the message names the file and, where it can, the roles it is nearest to."""
+
+
+class AssessmentError(PathPlannerError):
+    """Raised when answers to the self-assessment are malformed: an unknown skill or role
+    family, a level out of range, a value of the wrong kind; `problems` holds each finding."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        if len(self.problems) == 1:
+            message = str(self.problems[0])
+        else:
+            message = f"{len(self.problems)} problems:\n" + "\n".join(map(str, self.problems))
+        super().__init__(message)
+
+
 class EngineError(PathPlannerError):
     """Raised when a batch engine cannot run: its optional package is not installed, or its
     cluster cannot be reached."""

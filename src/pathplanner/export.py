@@ -88,6 +88,9 @@ def resource_dict(catalog: Catalog, rid: str) -> dict[str, Any]:
         "validity_years": res.validity_years,
         "notes": res.notes,
         "languages": list(res.languages) if res.languages is not None else None,
+        "preferred": True if res.preferred else None,
+        "position": res.position,
+        "after": list(res.after) if res.after else None,
     }
     out.update({k: v for k, v in optional.items() if v is not None})
     return out

@@ -9,7 +9,7 @@ import pickle
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from ._input import (
     MAX_GRAPH_FILE_BYTES,
     decode,
     load_graph_text,
+    load_yaml_lines,
     read_bytes,
     validation_problems,
     walk_files,
@@ -29,6 +30,7 @@ from ._paths import cache_dir, default_graph_dir
 from .catalog import Catalog
 from .errors import GraphError, InputError, Problem
 from .models import Resource, Role, Skill
+from .scaffold import PLACEHOLDER
 from .validate import check_catalog
 
 __all__ = ["GraphCheck", "check_graph", "graph_dirs", "load_catalog", "validate_dirs"]
@@ -86,6 +88,7 @@ def _read_file(raw: bytes, shown: str) -> tuple[list[tuple[str, Any]], list[Prob
     if not isinstance(items, list):
         return [], [Problem(shown, "", key, "must be a list of entries")]
     out: list[tuple[str, Any]] = []
+    scaffolded = PLACEHOLDER.encode() in raw  # an entry from `new resource`, not yet filled in
     for pos, item in enumerate(items, start=1):
         label = f"entry #{pos}"
         if isinstance(item, dict) and isinstance(item.get("id"), str):
@@ -93,11 +96,36 @@ def _read_file(raw: bytes, shown: str) -> tuple[list[tuple[str, Any]], list[Prob
         if not isinstance(item, dict):
             problems.append(Problem(shown, label, "", "must be a mapping of fields"))
             continue
+        unfilled = _placeholders(item) if scaffolded else []
+        if unfilled:
+            problems.extend(
+                Problem(shown, label, fld, f"replace the placeholder {PLACEHOLDER}")
+                for fld in unfilled
+            )
+            continue
         try:
             out.append((kind, model.model_validate(item)))
         except ValidationError as err:
             problems.extend(validation_problems(err, shown, label, model=model))
     return out, problems
+
+
+def _placeholders(value: Any, path: str = "") -> list[str]:
+    """Return the fields of an entry that still hold the FILL-IN placeholder (keys too)."""
+    if isinstance(value, str):
+        return [path] if PLACEHOLDER in value else []
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if PLACEHOLDER in str(key):
+                found.append(where)
+            else:
+                found.extend(_placeholders(sub, where))
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            found.extend(_placeholders(sub, f"{path}.{i}" if path else str(i)))
+    return found
 
 
 def _code_digest() -> bytes:
@@ -153,6 +181,10 @@ def validate_dirs(dirs: Sequence[Path]) -> tuple[Catalog | None, list[Problem]]:
     return _build(dirs, files)
 
 
+def _by_place(p: Problem) -> tuple[str, int, Problem]:
+    return (p.file, p.line, p)
+
+
 @dataclass(frozen=True)
 class GraphCheck:
     """What checking graph directories found: the catalogue (None if broken) and problems."""
@@ -163,18 +195,26 @@ class GraphCheck:
 
     @property
     def errors(self) -> list[Problem]:
-        """Return the problems that break the graph, sorted."""
-        return sorted(p for p in self.problems if p.severity == "error")
+        """Return the problems that break the graph, sorted by file and line."""
+        return sorted((p for p in self.problems if p.severity == "error"), key=_by_place)
 
     @property
     def notes(self) -> list[Problem]:
-        """Return the findings that do not break it (overrides), sorted."""
-        return sorted(p for p in self.problems if p.severity == "note")
+        """Return the findings that do not break it (overrides), sorted by file and line."""
+        return sorted((p for p in self.problems if p.severity == "note"), key=_by_place)
 
     @property
     def ok(self) -> bool:
         """Return whether the graph loads without an error."""
         return self.catalog is not None and not self.errors
+
+    def shown_notes(self, verbose: bool = False) -> list[Problem]:
+        """Return the notes to show: when a user's directory is checked, those about the
+        built-in graph's own files only if `verbose`."""
+        builtin = default_graph_dir().resolve()
+        if verbose or all(d.resolve() == builtin for d in self.dirs):
+            return self.notes
+        return [p for p in self.notes if not _inside(p.file, builtin)]
 
     def to_dict(self) -> dict[str, Any]:
         """Return the check as JSON-ready data."""
@@ -192,9 +232,73 @@ def check_graph(extra: Sequence[str | Path] = (), builtin: bool = True) -> Graph
     return GraphCheck(dirs, catalog, problems)
 
 
+def _inside(shown: str, root: Path) -> bool:
+    """Return whether a file (as shown in a problem) lies under root."""
+    return Path(shown).resolve().is_relative_to(root)
+
+
+def _entry_positions(data: Any) -> tuple[str, dict[str, list[int]]] | None:
+    """Return a graph file's top-level key and where each entry (by id or label) is."""
+    if not isinstance(data, dict) or len(data) != 1:
+        return None
+    key, items = next(iter(data.items()))
+    if not isinstance(items, list):
+        return None
+    where: dict[str, list[int]] = {}
+    for pos, item in enumerate(items):
+        where.setdefault(f"entry #{pos + 1}", []).append(pos)
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            where.setdefault(item["id"].strip(), []).append(pos)
+    return str(key), where
+
+
+def _locate(problems: list[Problem], files: list[tuple[Path, str, bytes]]) -> list[Problem]:
+    """Return the problems with the line of the entry and field each names, where known.
+
+    Only the files with problems are parsed again, with positions: a clean graph pays
+    nothing for this.
+    """
+    raw_of = {shown: raw for _, shown, raw in files}
+    found: dict[str, tuple[str, dict[str, list[int]], Any]] = {}
+    for shown in sorted({p.file for p in problems if not p.line and p.file in raw_of}):
+        try:
+            data, lines = load_yaml_lines(decode(raw_of[shown], shown), shown)
+        except InputError:
+            continue
+        entries = _entry_positions(data)
+        if entries is not None:
+            found[shown] = (entries[0], entries[1], lines)
+    out = []
+    for p in problems:
+        if p.line or p.file not in found or not p.entry:
+            out.append(p)
+            continue
+        key, where, lines = found[p.file]
+        spots = where.get(p.entry)
+        if not spots:
+            out.append(p)
+            continue
+        pos = spots[-1] if p.message.startswith("duplicate") else spots[0]
+        field = [] if p.field in ("", "(entry)") else p.field.split(".")
+        out.append(replace(p, line=lines.line([key, pos, *field])))
+    return out
+
+
 def _build(
     dirs: Sequence[Path], files: list[tuple[Path, str, bytes]]
 ) -> tuple[Catalog | None, list[Problem]]:
+    catalog, problems = _check_files(dirs, files)
+    problems = _locate(problems, files)
+    if catalog is None or any(p.severity == "error" for p in problems):
+        return None, problems
+    return catalog, problems
+
+
+def _check_files(
+    dirs: Sequence[Path], files: list[tuple[Path, str, bytes]]
+) -> tuple[Catalog | None, list[Problem]]:
+    builtin = default_graph_dir().resolve()
+    authored: set[tuple[str, str]] = set()
     problems: list[Problem] = []
     merged: dict[str, dict[str, Any]] = {"skill": {}, "resource": {}, "role": {}}
     origin: dict[tuple[str, str], str] = {}
@@ -230,6 +334,8 @@ def _build(
                     )
                 origin[key] = shown
                 merged[kind][entry.id] = entry
+                if root.resolve() != builtin:
+                    authored.add(key)
     catalog = Catalog(
         skills=merged["skill"],
         resources=merged["resource"],
@@ -238,9 +344,7 @@ def _build(
     )
     if any(p.severity == "error" for p in problems):
         return None, problems
-    problems.extend(check_catalog(catalog))
-    if any(p.severity == "error" for p in problems):
-        return None, problems
+    problems.extend(check_catalog(catalog, authored))
     return catalog, problems
 
 

@@ -56,6 +56,9 @@ ResourceKind = Literal[
     "bootcamp",
     "degree",
     "self-study",
+    "workshop",
+    "lab",
+    "lecture",
 ]
 RESOURCE_KINDS: tuple[str, ...] = ResourceKind.__args__  # type: ignore[attr-defined]
 # The programming languages a resource's exercises use ("none": no code at all).
@@ -208,9 +211,21 @@ class Resource(_Frozen):
     exam_code: str | None = None
     validity_years: float | None = Field(default=None, gt=0, le=100)
     notes: str | None = None
+    # A bootcamp's own catalogue: `preferred` resources are chosen for a cohort whenever they
+    # serve a learner's gap within a stated bound (see `timetable`); `position` puts one first
+    # (an orientation) or last (a capstone) and `after` after other resources, in every order.
+    preferred: bool = False
+    position: Literal["first", "last"] | None = None
+    after: list[Id] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Resource:
+        if self.id in self.after:
+            raise ValueError("after lists the resource itself")
+        if len(set(self.after)) != len(self.after):
+            raise ValueError("after lists a resource twice")
+        if self.position == "first" and self.after:
+            raise ValueError("a resource with position: first cannot come after others (after)")
         if self.status == "retired" and self.retired_on is None:
             raise ValueError("a retired resource needs retired_on (the date it was retired)")
         if self.status == "active" and self.retired_on is not None:
@@ -403,6 +418,8 @@ class _Given(_Frozen):
         return data
 
 
+EvidenceKind = Literal["course", "work", "project", "certificate", "self-rated"]
+"""How a learner knows a skill's level: a course, work, a project, a certificate, or own say."""
 YearsOfPractice = Annotated[float, Field(ge=0, le=60, allow_inf_nan=False)]
 
 
@@ -417,6 +434,12 @@ class ProfileFile(_Given):
     hours_per_week: HoursPerWeek | None = None
     budget_usd: BudgetUsd | None = None
     experience: dict[Id, YearsOfPractice] = Field(default_factory=dict)
+    # how each skill's level is known (pathplanner assess writes it; planning does not use it)
+    evidence: dict[str, EvidenceKind] = Field(default_factory=dict)
+    # the programming languages the learner writes code in
+    languages: list[CodeLanguage] = Field(default_factory=list)
+    # false: the levels are guesses from a text (assess --from-text), not yet checked
+    confirmed: bool = True
 
 
 class CohortRow(_Given):
@@ -435,3 +458,30 @@ class CohortRow(_Given):
     def levels(self) -> tuple[str, dict[str, int]]:
         """Return the field the learner's levels come from (`have`, else `skills`) and them."""
         return ("have", self.have) if self.have else ("skills", self.skills)
+
+
+class SkillAnswer(_Given):
+    """One answer of the self-assessment: a level (0 = none) and how it is known."""
+
+    level: StartLevel
+    evidence: EvidenceKind = "self-rated"
+
+
+def _answer(value: Any) -> Any:
+    """Return a skill's answer as a mapping: a bare level is {level: it}."""
+    return value if isinstance(value, dict) else {"level": value}
+
+
+class AnswersFile(_Given):
+    """Answers to the self-assessment (pathplanner assess --answers): a skill's answer is a
+    level 0-3 or {level, evidence}; years per role family; pace, budget, languages."""
+
+    name: Text | None = None
+    to: Text | None = None
+    skills: dict[str, Annotated[SkillAnswer, BeforeValidator(_answer)]] = Field(
+        default_factory=dict
+    )
+    experience: dict[Id, YearsOfPractice] = Field(default_factory=dict)
+    hours_per_week: HoursPerWeek | None = None
+    budget_usd: BudgetUsd | None = None
+    languages: list[CodeLanguage] = Field(default_factory=list)

@@ -16,17 +16,33 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ._highs import highs
-from ._names import normalize
+from ._names import provider_matches
 from .catalog import Catalog
 from .errors import InfeasibleError, PlanningError
 from .models import Choice
 from .semantics import Frontier, closure, lacking, learn, unmet, unmet_choices
 
-__all__ = ["Constraints", "PlanningProblem", "Selection", "make_problem", "replay", "solve"]
+__all__ = [
+    "Constraints",
+    "PlanningProblem",
+    "Selection",
+    "frontier",
+    "make_problem",
+    "replay",
+    "routes",
+    "solve",
+    "swaps",
+]
 
 Objective = Literal["hours", "cost", "balanced"]
 OBJECTIVES: tuple[str, ...] = ("hours", "cost", "balanced")
 _EPS = 1e-6
+# A preferred provider's resource counts this much less in the objective when plans are
+# compared (hours, cost or both, as the objective says): it wins over another resource unless
+# that one is more than 25% cheaper (1 / (1 - 0.2) = 1.25). The plan reports what it cost.
+PREFER_WEIGHT = 0.2
+# Languages that never keep a resource out unless avoided: shell commands come with the tools.
+NEUTRAL_LANGUAGES: tuple[str, ...] = ("none", "bash")
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,18 @@ class Constraints:
     include_optional: bool = False
     time_limit: float = 10.0
     solver: Literal["milp", "greedy"] = "milp"
+    # resources that teach any of these skills are left out (a veto, not a preference)
+    exclude_skills: tuple[str, ...] = ()
+    # resources from these providers count PREFER_WEIGHT less in the objective when choosing
+    prefer_providers: tuple[str, ...] = ()
+    # the learner's programming languages as they gave them (empty: the ones their skills
+    # show), and languages never to study in; see `code_languages`
+    languages: tuple[str, ...] = ()
+    avoid_languages: tuple[str, ...] = ()
+    any_language: bool = False
+    # the languages a resource's exercises may use, worked out by the planner from the above,
+    # the learner's skills and the target role (None: any language)
+    code_languages: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -109,7 +137,8 @@ def replay(
     return state, errors
 
 
-def _exclusion(catalog: Catalog, rid: str, c: Constraints, done: set[str]) -> str | None:
+def exclusion(catalog: Catalog, rid: str, c: Constraints, done: set[str]) -> str | None:
+    """Return why the constraints leave a resource out, in words (None: they don't)."""
     res = catalog.resources[rid]
     if rid in done:
         return "already done"
@@ -119,11 +148,42 @@ def _exclusion(catalog: Catalog, rid: str, c: Constraints, done: set[str]) -> st
         return f"retired on {res.retired_on}"
     if c.free_only and not res.free:
         return f"costs ${res.cost_usd:g} (free resources only)"
-    if normalize(res.provider) in {normalize(p) for p in c.exclude_providers}:
+    if any(provider_matches(p, res.provider) for p in c.exclude_providers):
         return f"provider {res.provider} is excluded"
     if res.kind in c.exclude_kinds:
         return f"kind {res.kind} is excluded"
+    vetoed = [s for s in c.exclude_skills if s in res.teaches]
+    if vetoed:
+        names = ", ".join(catalog.skills[s].name for s in vetoed)
+        return f"it teaches {names}, which you excluded"
+    if c.code_languages is not None and res.languages is not None:
+        outside = [lang for lang in res.languages if lang not in c.code_languages]
+        if outside:
+            return f"its exercises use {', '.join(language_name(x) for x in outside)}"
     return None
+
+
+_LANGUAGE_NAMES = {
+    "cpp": "C++",
+    "csharp": "C#",
+    "javascript": "JavaScript",
+    "typescript": "TypeScript",
+    "sql": "SQL",
+    "sas": "SAS",
+    "spss": "SPSS",
+    "matlab": "MATLAB",
+}
+
+
+def language_name(code: str) -> str:
+    """Return a programming language's name for people ('cpp' -> 'C++')."""
+    return _LANGUAGE_NAMES.get(code, code.capitalize())
+
+
+def preferred(catalog: Catalog, rid: str, c: Constraints) -> bool:
+    """Return whether a resource comes from a provider the learner prefers."""
+    provider = catalog.resources[rid].provider
+    return any(provider_matches(p, provider) for p in c.prefer_providers)
 
 
 def make_problem(
@@ -133,10 +193,13 @@ def make_problem(
     constraints: Constraints,
     done: Sequence[str] = (),
     goal_choices: Sequence[Choice] = (),
+    extra: Sequence[str] = (),
 ) -> PlanningProblem:
     """Reduce a request to the resources that are allowed, takeable and relevant to the goal.
 
-    The goal is a set of levels, plus choices of which one option each must be met.
+    The goal is a set of levels, plus choices of which one option each must be met. `extra`
+    names resources to keep as candidates (with what they need) though they may never pay:
+    the alternatives an explanation forces in.
     """
     c = constraints
     if c.objective not in OBJECTIVES:
@@ -172,12 +235,15 @@ def make_problem(
     need: dict[str, int] = dict(unmet(goal, start))
     for choice in unmet_choices(goal_choices, start):
         learn(need, unmet(choice.options, start))  # any option may be the one taken
-    for rid in c.include:
-        learn(need, _needs(catalog, rid, start))
     takeable_set = set(takeable)
-    relevant: set[str] = set(c.include)
+    seeds = [*c.include, *(r for r in extra if r in takeable_set and r not in c.include)]
+    for rid in seeds:
+        learn(need, _needs(catalog, rid, start))
+    relevant: set[str] = set(seeds)
 
     def pays(rid: str) -> bool:
+        if preferred(catalog, rid, c):
+            return True  # its discount is not in the hours and cost compared below
         hours = cost = 0.0
         for s, lv in catalog.resources[rid].teaches.items():
             have, want = start.get(s, 0), need.get(s, 0)
@@ -230,6 +296,8 @@ def _base(
         tuple(sorted(c.exclude_providers)),
         tuple(sorted(c.exclude_kinds)),
         tuple(sorted(c.exclude_ids)),
+        tuple(sorted(c.exclude_skills)),
+        None if c.code_languages is None else tuple(sorted(c.code_languages)),
     )
     memo = catalog.memo
     if key in memo:
@@ -238,7 +306,7 @@ def _base(
     excluded: dict[str, str] = {}
     allowed: list[str] = []
     for rid in catalog.resources:
-        why = _exclusion(catalog, rid, c, done_set)
+        why = exclusion(catalog, rid, c, done_set)
         if why is None:
             allowed.append(rid)
         else:
@@ -324,36 +392,51 @@ def _why_unreachable(
     problem: PlanningProblem, unreached: Mapping[str, int], state: Mapping[str, int]
 ) -> str:
     catalog = problem.catalog
+
+    def level(skill: str, lv: int) -> str:
+        known = catalog.skills.get(skill)
+        return f"{known.name if known else skill} {lv}"
+
+    def title(rid: str) -> str:
+        return f"'{catalog.resources[rid].title}'"
+
+    def levels(needs: Mapping[str, int]) -> str:
+        return ", ".join(level(s, lv) for s, lv in sorted(needs.items()))
+
     reasons: list[str] = []
-    for skill, level in sorted(unreached.items()):
-        teachers = catalog.providers(skill, level)
-        req = f"{skill}:{level}"
+    for skill, lv in sorted(unreached.items()):
+        teachers = catalog.providers(skill, lv)
+        req = level(skill, lv)
         if not teachers:
             reasons.append(f"nothing in the catalogue teaches {req}")
             continue
         allowed = [t for t in teachers if t not in problem.excluded]
         if not allowed:
             causes = sorted({problem.excluded[t] for t in teachers})
-            if all("free-only" in why for why in causes):
+            if all("free resources only" in why for why in causes):
                 reasons.append(f"no free resource teaches {req}")
             else:
                 reasons.append(
                     f"every resource that teaches {req} is ruled out ("
-                    + "; ".join(f"'{t}': {problem.excluded[t]}" for t in teachers[:3])
+                    + "; ".join(f"{title(t)}: {problem.excluded[t]}" for t in teachers[:3])
                     + (", ..." if len(teachers) > 3 else "")
                     + ")"
                 )
             continue
         blocked = []
         for t in allowed[:2]:
-            missing = unmet(catalog.effective(t), state)
-            blocked.append(f"'{t}' needs " + ", ".join(f"{s}:{lv}" for s, lv in missing.items()))
+            missing = (
+                [levels(unmet(catalog.effective(t), state))]
+                if unmet(catalog.effective(t), state)
+                else []
+            )
+            missing += [c.name for c in unmet_choices(catalog.choices(t), state)]
+            blocked.append(f"{title(t)} needs {', '.join(missing)}")
         reasons.append(
             f"{req} cannot be reached: " + "; ".join(blocked) + ", which nothing allowed teaches"
         )
     for choice in unmet_choices(problem.goal_choices, state):
-        options = ", ".join(f"{s}:{lv}" for s, lv in sorted(choice.options.items()))
-        reasons.append(f"no option of {choice.name} ({options}) can be reached")
+        reasons.append(f"no option of {choice.name} ({levels(choice.options)}) can be reached")
     head = "no plan meets the goal: "
     return head + "; ".join(reasons)
 
@@ -526,11 +609,16 @@ def _stages(problem: PlanningProblem) -> list[list[float]]:
     steps = [1.0] * len(cols)
     objective = problem.constraints.objective
     if objective == "hours":
-        return [hours, cost, steps]
-    if objective == "cost":
-        return [cost, hours, steps]
-    # hours + cost/rate, then hours, fixes the cost too
-    return [[problem.weight(r) for r in cols], hours, steps]
+        stages = [hours, cost, steps]
+    elif objective == "cost":
+        stages = [cost, hours, steps]
+    else:  # hours + cost/rate, then hours, fixes the cost too
+        stages = [[problem.weight(r) for r in cols], hours, steps]
+    c = problem.constraints
+    if c.prefer_providers:  # the preference decides first; the plain objectives settle ties
+        discount = [1.0 - PREFER_WEIGHT if preferred(problem.catalog, r, c) else 1.0 for r in cols]
+        stages.insert(0, [w * d for w, d in zip(stages[0], discount, strict=True)])
+    return stages
 
 
 def _tolerance(value: float) -> float:
@@ -616,6 +704,7 @@ class _Model:
         self.rows = len(rows)
         self.lower = list(lp.col_lower_)
         self.upper = [1.0] * len(cols)
+        self.moved: set[int] = set()
 
     def run(
         self, weights: Sequence[float], warm: Sequence[int] | None, seconds: float
@@ -675,21 +764,32 @@ class _Model:
     def bound(self, col: int, lower: float, upper: float) -> None:
         """Set a column's bounds."""
         self.h.changeColBounds(col, lower, upper)
+        self.moved.add(col)
+
+    def restore_bounds(self) -> None:
+        """Put back the bounds of every column moved since the model was built."""
+        for col in sorted(self.moved):
+            self.h.changeColBounds(col, self.lower[col], self.upper[col])
+        self.moved.clear()
 
 
 def _solve_milp(problem: PlanningProblem, quick: bool = False) -> Selection:
     """Solve the lexicographic objectives in turn, then settle ties by the project's rule."""
-    c = problem.constraints
-    deadline = time.monotonic() + float(c.time_limit)
+    deadline = time.monotonic() + float(problem.constraints.time_limit)
     model = _Model(problem)
+    return _select(problem, model, _left(deadline), quick)
+
+
+def _left(deadline: float) -> Callable[[], float]:
+    return lambda: deadline - time.monotonic()
+
+
+def _select(
+    problem: PlanningProblem, model: _Model, left: Callable[[], float], quick: bool = False
+) -> Selection:
+    """Return the best plan the model allows now, as a Selection (see `_lexicographic`)."""
     stages = _stages(problem)
-    if quick:  # the objective and the next one: enough to compare two plans
-        stages = stages[:2]
-
-    def left() -> float:
-        return deadline - time.monotonic()
-
-    status, chosen, bound = model.run(stages[0], None, left())
+    status, chosen, bound, note = _lexicographic(model, stages, left, quick)
     if status == "infeasible":
         raise InfeasibleError(_why_limits(problem))
     if status == "none":
@@ -699,23 +799,132 @@ def _solve_milp(problem: PlanningProblem, quick: bool = False) -> Selection:
         return Selection(
             tuple(ids), "feasible", _total(problem, ids), bound, "highs", note=_LIMIT_SEARCH
         )
-    note = ""
-    every = list(range(len(model.cols)))
-    for prev, weights in zip(stages, [*stages[1:], None], strict=True):
-        value = sum(prev[i] for i in chosen)
-        model.add_row(every, prev, value + _tolerance(value))
-        if weights is None:
-            break
-        status, better, _ = model.run(weights, chosen, left())
-        if status != "optimal":
-            note = _LIMIT_TIES
-            break
-        chosen = better
-    if not note and not quick:
-        chosen, note = _first_by_id(model, chosen, left)
     ids = [model.cols[i] for i in chosen]
     value = _total(problem, ids)
     return Selection(tuple(sorted(ids)), "optimal", value, value, "highs", note=note)
+
+
+def _lexicographic(
+    model: _Model,
+    stages: Sequence[Sequence[float]],
+    left: Callable[[], float],
+    quick: bool,
+    ties: bool = True,
+) -> tuple[str, list[int], float, str]:
+    """Minimize the stages in turn, then settle ties by id (`ties`; quick: the first two
+    stages only, no ties).
+
+    Returns (optimal | limit | none | infeasible, chosen columns, bound, note). The model is
+    left as it was: the rows added are dropped and the columns' bounds restored.
+    """
+    if quick:
+        stages, ties = stages[:2], False
+    rows = model.rows
+    try:
+        status, chosen, bound = model.run(stages[0], None, left())
+        if status != "optimal":
+            return status, chosen, bound, _LIMIT_SEARCH if status == "limit" else ""
+        note = ""
+        every = list(range(len(model.cols)))
+        for prev, weights in zip(stages, [*stages[1:], None], strict=True):
+            value = sum(prev[i] for i in chosen)
+            model.add_row(every, prev, value + _tolerance(value))
+            if weights is None:
+                break
+            status, better, _ = model.run(weights, chosen, left())
+            if status != "optimal":
+                note = _LIMIT_TIES
+                break
+            chosen = better
+        if not note and ties:
+            chosen, note = _first_by_id(model, chosen, left)
+        return "optimal", sorted(chosen), bound, note
+    finally:
+        while model.rows > rows:
+            model.drop_last_row()
+        model.restore_bounds()
+
+
+def frontier(problem: PlanningProblem, most: int = 40) -> tuple[list[Selection], str]:
+    """Return the hours-against-cost trade-off: every plan no other beats on both, cheapest first.
+
+    Each point is the cheapest plan that takes fewer hours than the one before, then the
+    fewest hours and steps at that cost, each proven on one model. Its hours, cost and steps
+    are what the point is; which of several equal plans gives them is left open (the plan
+    for a budget says). Also returns what a time limit cut, in words ("" when nothing was).
+    """
+    deadline = time.monotonic() + float(problem.constraints.time_limit)
+    left = _left(deadline)
+    res = problem.catalog.resources
+    cols = problem.candidates
+    hours = [res[r].hours for r in cols]
+    cost = [res[r].cost_usd for r in cols]
+    steps = [1.0] * len(cols)
+    model = _Model(problem)
+    every = list(range(len(cols)))
+    points: list[Selection] = []
+    rows = model.rows
+    note = ""
+    try:
+        while len(points) < most:
+            status, chosen, _, cut = _lexicographic(
+                model, [cost, hours, steps], left, False, ties=False
+            )
+            if status == "infeasible":
+                break
+            if status != "optimal" or cut:
+                note = cut or _LIMIT_SEARCH
+                break
+            ids = tuple(sorted(model.cols[i] for i in chosen))
+            took = sum(hours[i] for i in chosen)
+            points.append(Selection(ids, "optimal", took, took, "highs"))
+            model.add_row(every, hours, took - 1e-3)  # strictly fewer hours next
+    finally:
+        while model.rows > rows:
+            model.drop_last_row()
+    return points, note
+
+
+def routes(problem: PlanningProblem, count: int) -> tuple[list[Selection], str]:
+    """Return the best plan and up to `count` next-best ones, like a map's other routes: each
+    is proven best among the plans that leave out a step of the best plan that every route
+    before it kept, so each departs from the best plan somewhere new.
+
+    Also returns what a time limit cut, in words ("" when nothing was). Raise
+    InfeasibleError when no plan meets the limits.
+    """
+    deadline = time.monotonic() + float(problem.constraints.time_limit) * (1 + count)
+    left = _left(deadline)
+    model = _Model(problem)
+    stages = _stages(problem)
+    found: list[Selection] = []
+    kept: set[int] | None = None  # the best plan's steps no route so far has left out
+    rows = model.rows
+    note = ""
+    try:
+        while len(found) <= count:
+            status, chosen, _, cut = _lexicographic(model, stages, left, False)
+            if status == "infeasible" and not found:
+                raise InfeasibleError(_why_limits(problem))
+            if status == "infeasible":
+                break
+            if status != "optimal" and not found:
+                return [solve(problem)], _LIMIT_SEARCH  # the best plan found in the time
+            if status != "optimal" or cut:
+                note = cut or _LIMIT_SEARCH
+                break
+            ids = tuple(sorted(model.cols[i] for i in chosen))
+            value = _total(problem, ids)
+            found.append(Selection(ids, "optimal", value, value, "highs"))
+            kept = set(chosen) if kept is None else kept & set(chosen)
+            if not kept:
+                break
+            row = sorted(kept)
+            model.add_row(row, [1.0] * len(row), len(row) - 1.0)  # leave one of them out
+    finally:
+        while model.rows > rows:
+            model.drop_last_row()
+    return found, note
 
 
 def _first_by_id(
@@ -832,6 +1041,64 @@ def _why_limits(problem: PlanningProblem) -> str:
         f"together (the cheapest plan costs ${cheapest.objective_value:,.2f}, the shortest "
         f"takes {shortest.objective_value:,.1f} h)"
     )
+
+
+def swaps(
+    problem: PlanningProblem, pairs: Sequence[tuple[str, str]], best: float
+) -> dict[tuple[str, str], Selection | None]:
+    """Return, for each (take, drop) pair, the best plan that takes one resource and not the
+    other (None when there is none), all solved on one model.
+
+    One problem holds every resource a pair takes, with what it needs; each pair only moves
+    two columns' bounds, so the model is built once however many pairs there are. A pair
+    whose plan is worse than `best` (the value of the plan explained) is settled by the
+    objective alone; one that ties it is compared on the second objective too.
+    """
+    c = problem.constraints
+    limit = replace(c, time_limit=min(c.time_limit, 2.0))
+    done = [r for r, why in problem.excluded.items() if why == "already done"]
+    wider = make_problem(
+        problem.catalog,
+        problem.start,
+        problem.goal,
+        c,
+        done=done,
+        goal_choices=problem.goal_choices,
+        extra=sorted({take for take, _ in pairs}),
+    )
+    model = _Model(wider)
+    stages = _stages(wider)
+    column = {rid: i for i, rid in enumerate(model.cols)}
+    out: dict[tuple[str, str], Selection | None] = {}
+    for take, drop in pairs:
+        if take not in column:  # it can never be taken under these constraints
+            out[(take, drop)] = None
+            continue
+
+        def force(take: str = take, drop: str = drop) -> None:
+            # each solve puts the bounds back when it ends, so they are set before each
+            model.bound(column[take], 1.0, 1.0)
+            if drop in column:
+                model.bound(column[drop], 0.0, 0.0)
+
+        deadline = time.monotonic() + float(limit.time_limit)
+        first = stages if c.prefer_providers else stages[:1]  # the objective itself
+        force()
+        status, chosen, bound, note = _lexicographic(model, first, _left(deadline), True)
+        if status == "optimal" and not c.prefer_providers:
+            value = _total(wider, [model.cols[i] for i in chosen])
+            if value <= best + _tolerance(best):  # a tie: which costs more of the second?
+                force()
+                status, chosen, bound, note = _lexicographic(model, stages, _left(deadline), True)
+        if status == "infeasible":
+            out[(take, drop)] = None
+        elif status != "optimal":
+            out[(take, drop)] = Selection((), "feasible", math.inf, bound, "highs", _LIMIT_SEARCH)
+        else:
+            ids = tuple(sorted(model.cols[i] for i in chosen))
+            value = _total(wider, ids)
+            out[(take, drop)] = Selection(ids, "optimal", value, value, "highs", note=note)
+    return out
 
 
 def rebuild(problem: PlanningProblem, constraints: Constraints) -> PlanningProblem:

@@ -52,6 +52,10 @@ class Profile:
     done_hours: dict[str, float] = field(default_factory=dict)
     # Years of practice per role family (or role): what no course gives.
     experience: dict[str, float] = field(default_factory=dict)
+    # How each stated level is known (course, work, project, certificate, self-rated).
+    evidence: dict[str, str] = field(default_factory=dict)
+    # The programming languages the learner writes code in.
+    languages: tuple[str, ...] = ()
 
 
 _LEVELS: TypeAdapter[dict[str, int]] = TypeAdapter(SkillLevels)
@@ -190,6 +194,15 @@ def build_profile(
         if not isinstance(name, str):
             problems.append(Problem(where, "", "", f"must be resource ids, got {name!r}"))
         named_done.append((name, Problem(where, "", "", "")))
+    if pf is not None and not pf.confirmed:
+        problems.append(
+            Problem(
+                str(profile_file), "", "confirmed",
+                "the skills were guessed from a text and not checked yet: check each level, "
+                "then delete the line 'confirmed: false'",
+                line=lines.line(("confirmed",)),
+            )
+        )  # fmt: skip
     if problems or given is None or hours is None:
         raise ProfileError(problems)
 
@@ -215,7 +228,35 @@ def build_profile(
         start = replace(start, experience=_experience(catalog, years, str(profile_file or "")))
     if pf is None:
         return start
-    return replace(start, name=pf.name, hours_per_week=pf.hours_per_week, budget_usd=pf.budget_usd)
+    return replace(
+        start,
+        name=pf.name,
+        hours_per_week=pf.hours_per_week,
+        budget_usd=pf.budget_usd,
+        evidence=_evidence(catalog, pf, at),
+        languages=tuple(dict.fromkeys(pf.languages)),
+    )
+
+
+def _evidence(catalog: Catalog, pf: ProfileFile, at: Any) -> dict[str, str]:
+    """Return a profile file's evidence kinds by skill id; each must be a skill it lists."""
+    out: dict[str, str] = {}
+    problems = []
+    listed = {catalog.resolve("skill", n) for n in pf.skills}  # resolved already: known
+    for name, kind in pf.evidence.items():
+        try:
+            sid = catalog.resolve("skill", name)
+        except UnknownNameError as err:
+            problems.append(replace(at("evidence", name), message=str(err)))
+            continue
+        if sid not in listed:
+            message = f"'{name}' has evidence but no level under skills:"
+            problems.append(replace(at("evidence", name), message=message))
+            continue
+        out[sid] = kind
+    if problems:
+        raise ProfileError(problems)
+    return dict(sorted(out.items()))
 
 
 def _experience(catalog: Catalog, years: Mapping[str, float], where: str) -> dict[str, float]:

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ._input import read_text, validation_problems
 from .errors import OutputError, PathPlannerError, PlanningError, ProfileError
+from .extract import POSTING_ROLE_ID
 from .models import Id, Level
 from .semantics import learn
 
@@ -79,6 +80,21 @@ class StateConstraints(_Model):
     include_optional: bool = False
     solver: Literal["milp", "greedy"] = "milp"
     time_limit: Hours = 10.0
+    exclude_ids: tuple[Id, ...] = ()
+    exclude_skills: tuple[Id, ...] = ()
+    prefer_providers: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    avoid_languages: tuple[str, ...] = ()
+    any_language: bool = False
+
+    @classmethod
+    def of(cls, c: Constraints) -> StateConstraints:
+        """Return the constraints a learner gave, from the planner's (same field names)."""
+        return cls(**{name: getattr(c, name) for name in cls.model_fields})
+
+    def fields(self) -> dict[str, Any]:
+        """Return these constraints as keyword arguments of optimize.Constraints."""
+        return {name: getattr(self, name) for name in type(self).model_fields}
 
 
 class Finished(_Model):
@@ -111,6 +127,12 @@ class PlanState(_Model):
     round: Annotated[int, Field(ge=0)] = 0
     # years of practice per role family or role, as the learner stated them
     experience: dict[Id, Annotated[float, Field(gt=0, le=60)]] = Field(default_factory=dict)
+    # more roles the same plan reaches (two goals at once)
+    also: tuple[Id, ...] = ()
+    # the learner's weekly study times, skipped dates and time zone, as given
+    availability: str | None = None
+    skip: tuple[str, ...] = ()
+    tz: str | None = None
 
     @field_validator("skills", "done_hours", "experience")
     @classmethod
@@ -186,11 +208,16 @@ def new_state(
     constraints: Constraints,
     hours_per_week: float,
     start: dt.date | None,
+    also: tuple[str, ...] = (),
+    **when: Any,
 ) -> PlanState:
-    """Return the state of a first plan (constraints with ids already resolved)."""
+    """Return the state of a first plan (constraints with ids already resolved); `when`
+    holds the study times (availability, skip, tz) as given."""
     c = constraints
     try:
-        return _new_state(target, profile, c, hours_per_week, start)
+        return _new_state(target, profile, c, hours_per_week, start, also).model_copy(
+            update={k: v for k, v in when.items() if v}
+        )
     except ValidationError as err:
         raise PlanningError(f"cannot record the plan's state: {_what(err)}") from None
 
@@ -201,6 +228,7 @@ def _new_state(
     c: Constraints,
     hours_per_week: float,
     start: dt.date | None,
+    also: tuple[str, ...] = (),
 ) -> PlanState:
     skills = profile.stated if profile.stated is not None else profile.skills
     return PlanState(
@@ -212,23 +240,13 @@ def _new_state(
         start_date=start,
         objective=c.objective,
         hourly_rate=c.hourly_rate,
-        constraints=StateConstraints(
-            budget_usd=c.budget_usd,
-            max_hours=c.max_hours,
-            free_only=c.free_only,
-            exclude_providers=tuple(c.exclude_providers),
-            exclude_kinds=tuple(c.exclude_kinds),
-            include=tuple(c.include),
-            with_certs=tuple(c.with_certs),
-            include_optional=c.include_optional,
-            solver=c.solver,
-            time_limit=c.time_limit,
-        ),
+        constraints=StateConstraints.of(c),
         done=tuple(Finished(resource=r) for r in profile.done),
         done_hours={
             r: h for r, h in sorted(profile.done_hours.items()) if r not in profile.done and h > 0
         },
         experience=dict(profile.experience),
+        also=also,
     )
 
 
@@ -475,6 +493,8 @@ def replan(
     constraints: Mapping[str, Any] | None = None,
     explain: bool = True,
     where: str = "state",
+    alternatives: int = 0,
+    tradeoff: bool = False,
 ) -> Plan:
     """Return the plan for what is left, keeping the whole state and every finished step.
 
@@ -484,7 +504,8 @@ def replan(
     pace or budget), `target`, `hours_per_week` and `constraints` (Constraints fields) change
     the state from now on. Without `start` the rest starts after the weeks already studied.
     Budget and max hours bound the whole route: what rounds finished counts against them.
-    `where` names the state's origin in messages ('plan.md: line 2').
+    `where` names the state's origin in messages ('plan.md: line 2'). `alternatives` and
+    `tradeoff` add other routes and the hours-against-dollars trade-off, as `plan` does.
     """
     from .optimize import Constraints
     from .planner import plan as make_plan
@@ -543,18 +564,18 @@ def replan(
         learn(skills, catalog.resources[rid].teaches)
     sc = state.constraints
     c = Constraints(
-        objective=state.objective,
-        hourly_rate=state.hourly_rate,
-        budget_usd=None if sc.budget_usd is None else max(0.0, round(sc.budget_usd - spent, 2)),
-        max_hours=None if sc.max_hours is None else max(0.0, round(sc.max_hours - studied, 2)),
-        free_only=sc.free_only,
-        exclude_providers=sc.exclude_providers,
-        exclude_kinds=sc.exclude_kinds,
-        include=tuple(r for r in sc.include if r not in finished_now),
-        with_certs=sc.with_certs,
-        include_optional=sc.include_optional,
-        solver=sc.solver,
-        time_limit=sc.time_limit,
+        **{
+            **sc.fields(),
+            "objective": state.objective,
+            "hourly_rate": state.hourly_rate,
+            "budget_usd": None
+            if sc.budget_usd is None
+            else max(0.0, round(sc.budget_usd - spent, 2)),
+            "max_hours": None
+            if sc.max_hours is None
+            else max(0.0, round(sc.max_hours - studied, 2)),
+            "include": tuple(r for r in sc.include if r not in finished_now),
+        }
     )
     me = Profile(
         skills=dict(sorted(skills.items())),
@@ -573,6 +594,12 @@ def replan(
         hours_per_week=state.hours_per_week,
         start=rest_start,
         explain=explain,
+        also=state.also,
+        availability=state.availability,
+        skip=state.skip,
+        tz=state.tz,
+        alternatives=alternatives,
+        tradeoff=tradeoff,
     )
     return replace(rest, state=state)
 
@@ -585,12 +612,21 @@ def _check_state(catalog: Catalog, state: PlanState, where: str) -> None:
     checks += [("skill", s, f"skills.{s}") for s in state.skills]
     checks += [("skill", s, "constraints.with_certs") for s in state.constraints.with_certs]
     checks += [("resource", r, "constraints.include") for r in state.constraints.include]
+    checks += [("role", r, "also") for r in state.also]
+    checks += [("resource", r, "constraints.exclude_ids") for r in state.constraints.exclude_ids]
+    checks += [("skill", s, "constraints.exclude_skills") for s in state.constraints.exclude_skills]
     checks += [("resource", r, "done") for r in state.finished]
     checks += [("resource", r, f"done_hours.{r}") for r in state.done_hours]
     for kind, name, field in checks:
         try:
             catalog.resolve(kind, name)
         except PathPlannerError as err:
+            if field == "target" and name == POSTING_ROLE_ID:  # a plan to a job posting
+                raise StateError(
+                    f"{where}: this plan was made to a job posting",
+                    setting="to_posting",
+                    remedy="FILE to give that posting again",
+                ) from err
             raise StateError(f"{where}: pathplanner-state: {field}: {err}") from err
 
 
@@ -622,6 +658,17 @@ def _apply_profile(catalog: Catalog, state: PlanState, profile: Profile | None) 
     return state.model_copy(update={"done": (*state.done, *more)}) if more else state
 
 
+# the constraints whose names resolve to ids (or canonical codes) before they are kept
+_RESOLVED = (
+    "include",
+    "with_certs",
+    "exclude_ids",
+    "exclude_skills",
+    "languages",
+    "avoid_languages",
+)
+
+
 def _apply_constraints(catalog: Catalog, state: PlanState, given: Mapping[str, Any]) -> PlanState:
     """Return the state with the constraints given now (Constraints fields) replacing its own."""
     from .planner import resolve_constraints
@@ -631,13 +678,12 @@ def _apply_constraints(catalog: Catalog, state: PlanState, given: Mapping[str, A
     unknown = sorted(set(fields) - set(StateConstraints.model_fields))
     if unknown:
         raise PlanningError(f"unknown constraint(s): {', '.join(unknown)}")
-    names = ("include", "with_certs", "exclude_providers", "exclude_kinds")
-    if any(k in fields for k in names):
+    if fields:
         from .optimize import Constraints
 
-        given = {k: tuple(fields[k]) for k in names if k in fields}
+        given = {k: tuple(v) if isinstance(v, list | tuple) else v for k, v in fields.items()}
         resolved = resolve_constraints(catalog, Constraints(**given))
-        for key in ("include", "with_certs"):
+        for key in _RESOLVED:
             if key in fields:
                 fields[key] = getattr(resolved, key)
     merged = {**state.constraints.model_dump(), **fields}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 import uuid
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PLAN_FORMATS",
+    "PlanRenderer",
     "explains",
     "format_for_path",
     "make_environment",
@@ -39,7 +41,7 @@ _TEMPLATE_FOR = {
 PLAN_FORMATS = ("text", "txt", "md", "html", "json", "csv", "ics", "mermaid", "dot")
 
 
-_SYLLABUS_TEMPLATES = ("syllabus.md.j2", "syllabus.html.j2")
+_SYLLABUS_TEMPLATES = ("syllabus.md.j2", "syllabus.html.j2", "index.html.j2")
 
 
 def make_environment(
@@ -123,7 +125,73 @@ def template_environment(
     mine = user_templates(templates_dir)
     if name in mine:
         return make_environment(sandboxed=True, html=html, files=mine), name
-    return make_environment(html=html), name
+    return _builtin_environment(html), name
+
+
+@functools.cache
+def _builtin_environment(html: bool) -> jinja2.Environment:
+    """Return the environment of the built-in templates: made, and each template compiled,
+    once per process (they are part of the package and do not change while it runs)."""
+    return make_environment(html=html)
+
+
+class PlanRenderer:
+    """Render many plans with the same templates, each template compiled once.
+
+    `render_plan` for a stream of plans (a cohort): a user's --templates directory is read
+    and compiled on first use, then reused for every plan of the run.
+    """
+
+    def __init__(self, catalog: Catalog, templates_dir: str | Path | None = None) -> None:
+        self.catalog = catalog
+        self.templates_dir = templates_dir
+        self._envs: dict[str, tuple[jinja2.Environment, str]] = {}
+        # calendars of plans that share their steps (identical learners) differ only in the
+        # UIDs: made once, then only the UIDs are filled in (see _ics)
+        self._calendars: dict[tuple[Any, ...], tuple[Any, list[str], list[tuple[str, int]]]] = {}
+
+    def _ics(self, plan: Plan) -> str:
+        """Return `plan_ics(plan)`, reusing the calendar of a plan with the same steps."""
+        rnd = plan.state.round if plan.state is not None else 0
+        key = (id(plan.steps), plan.start_date, plan.hours_per_week, plan.target_name, rnd)
+        who = calendar_identity(plan)
+        got = self._calendars.get(key)
+        if got is None or got[0] is not plan.steps:
+            text = plan_ics(plan, self.catalog)
+            blocks = [
+                (s.resource, b) for s in plan.steps for b in range(1, s.end_week - s.start_week + 2)
+            ]
+            known = {calendar_uid(who, r, b): (r, b) for r, b in blocks}
+            parts = _UID_LINE.split(text)
+            if not all(u in known for u in parts[1::2]):  # cannot happen; then no reuse
+                return text
+            self._calendars[key] = (plan.steps, parts[0::2], [known[u] for u in parts[1::2]])
+            return text
+        _, texts, uids = got
+        out = [texts[0]]
+        for (r, b), rest in zip(uids, texts[1:], strict=True):
+            out += [calendar_uid(who, r, b), rest]
+        return "".join(out)
+
+    def environment(self, name: str, html: bool) -> tuple[jinja2.Environment, str]:
+        """Return the environment and name of a template, made on first use."""
+        key = f"{name}:{html}"
+        if key not in self._envs:
+            self._envs[key] = template_environment(name, html, self.templates_dir)
+        return self._envs[key]
+
+    def render(self, plan: Plan, fmt: str) -> str:
+        """Return a plan rendered in a format, as `render_plan` does."""
+        fmt = "txt" if fmt == "text" else fmt
+        if fmt == "ics":
+            return self._ics(plan)
+        if fmt in ("json", "csv"):
+            return render_plan(plan, fmt, self.catalog)
+        if fmt not in _TEMPLATE_FOR:
+            raise RenderError(f"unknown format '{fmt}' (use one of {', '.join(PLAN_FORMATS)})")
+        env, name = self.environment(_TEMPLATE_FOR[fmt], fmt == "html")
+        out = render_template(env, name, plan_context(plan, self.catalog))
+        return terminal_safe(out) if fmt == "txt" else out
 
 
 # everything that ends or bends a line, for one-line contexts (Markdown, Mermaid, DOT)
@@ -387,6 +455,7 @@ def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
             certifications.append(step)
         edges.extend((step["step"], later) for later in step["needed_by"])
     from_name = catalog.roles[plan.from_role].name if plan.from_role else None
+    goal_names = " and ".join([plan.target_name, *(name for _, name in plan.also)])
     width_per_week = 24 if plan.weeks <= 30 else max(6, 720 // max(plan.weeks, 1))
     stride = 4 * max(1, -(-plan.weeks // 240))
     bars = [
@@ -418,7 +487,10 @@ def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
         "state_comment": state_comment(plan.state) if plan.state is not None else "",
         "done_steps": done_steps,
         "from_name": from_name,
-        "heading": (f"{from_name} → " if from_name else "") + plan.target_name,
+        "heading": (f"{from_name} → " if from_name else "") + goal_names,
+        "goal_names": goal_names,
+        "branch_text": _branch_text(plan),
+        "sessions_text": _sessions_text(plan),
         "skill_names": skill_names,
         "status_text": status_text(plan),
         "edges": sorted(edges),
@@ -432,6 +504,73 @@ def plan_context(plan: Plan, catalog: Catalog) -> dict[str, Any]:
             "weeks": [1, *range(stride, plan.weeks + 1, stride)] if plan.weeks else [],
         },
         "generator": f"pathplanner {__version__}",
+        "tradeoff_table": _tradeoff_table(doc.get("tradeoff", [])),
+        "chart": _tradeoff_chart(doc.get("tradeoff", [])),
+    }
+
+
+def _sessions_text(plan: Plan) -> str:
+    """Return the study sessions in one line ("" without study times)."""
+    if not plan.sessions:
+        return ""
+    first, last = plan.sessions[0].start, plan.sessions[-1].end
+    return (
+        f"{len(plan.sessions)} sessions ({plan.timezone}), "
+        f"{first:%a %Y-%m-%d %H:%M} to {last:%a %Y-%m-%d %H:%M}"
+    )
+
+
+def _branch_text(plan: Plan) -> str:
+    """Return where two goals' routes branch, in words ("" for one goal)."""
+    if not plan.also or plan.branch_after is None:
+        return ""
+    n = plan.branch_after
+    names = " and ".join([plan.target_name, *(name for _, name in plan.also)])
+    if n == 0:
+        return f"The routes to {names} share no steps: each goal's steps come in turn."
+    if n >= len(plan.steps):
+        return f"Every step serves {names}: nothing to choose between them."
+    return (
+        f"Steps 1 to {n} serve {names}; from step {n + 1} the routes branch, so you can keep "
+        "both open until then."
+    )
+
+
+def _tradeoff_table(points: list[dict[str, Any]]) -> str:
+    """Return the trade-off as an aligned text table."""
+    from .text import table
+
+    rows = [[fmt_usd(p["cost_usd"]), fmt_hours(p["hours"]), str(p["steps"])] for p in points]
+    return "  " + table(rows, ["Cost", "Hours", "Steps"]).rstrip("\n").replace("\n", "\n  ")
+
+
+def _tradeoff_chart(points: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the trade-off's points placed on a small chart (cost across, hours up)."""
+    width, height = 480, 240
+    if not points:
+        return {"width": width, "height": height, "points": []}
+    costs = [p["cost_usd"] for p in points]
+    hours = [p["hours"] for p in points]
+    c0, c1 = min(costs), max(costs)
+    h0, h1 = min(hours), max(hours)
+
+    def x(c: float) -> int:
+        return 50 + round((c - c0) / (c1 - c0) * (width - 130)) if c1 > c0 else width // 2
+
+    def y(h: float) -> int:
+        return 20 + round((h1 - h) / (h1 - h0) * (height - 70)) if h1 > h0 else height // 2
+
+    return {
+        "width": width,
+        "height": height,
+        "points": [
+            {
+                "x": x(p["cost_usd"]),
+                "y": y(p["hours"]),
+                "label": f"{fmt_usd(p['cost_usd'])}: {fmt_hours(p['hours'])}",
+            }
+            for p in points
+        ],
     }
 
 
@@ -519,6 +658,9 @@ def plan_ics(plan: Plan, catalog: Catalog) -> str:
     who = calendar_identity(plan)
     sequence = plan.state.round if plan.state is not None else 0
     stamp = dt.datetime.combine(plan.start_date, dt.time(0, 0), tzinfo=dt.UTC)
+    if plan.sessions:
+        _ics_sessions(cal, plan, who, sequence, stamp)
+        return fold_ics(cal.to_ical().decode("utf-8"))
     hpw = plan.hours_per_week
     used = 0.0
     for s in plan.steps:
@@ -564,6 +706,47 @@ def plan_ics(plan: Plan, catalog: Catalog) -> str:
     return fold_ics(cal.to_ical().decode("utf-8"))
 
 
+def _ics_sessions(cal: Any, plan: Plan, who: str, sequence: int, stamp: Any) -> None:
+    """Add one timed, busy event per study session, with a reminder 15 minutes before.
+
+    Times are written in UTC (the calendar shows them in the reader's zone); they were
+    placed in the learner's zone, which the calendar names (X-WR-TIMEZONE). UIDs follow
+    `calendar_uid` with the session's number within its step, so a re-plan updates them.
+    """
+    import datetime as dt
+
+    import icalendar
+
+    cal.add("x-wr-timezone", plan.timezone or "UTC")
+    by_step = {s.number: s for s in plan.steps}
+    for x in plan.sessions:
+        step = by_step[x.step]
+        event = icalendar.Event()
+        event.add("uid", calendar_uid(who, x.resource, x.index))
+        event.add("sequence", sequence)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", x.start.astimezone(dt.UTC))
+        event.add("dtend", x.end.astimezone(dt.UTC))
+        part = f" ({x.index} of {x.count})" if x.count > 1 else ""
+        event.add("summary", f"Study {x.step}: {step.title}{part}")
+        lines = [
+            f"Study {fmt_hours(x.hours)} of '{step.title}' ({fmt_hours(step.hours)} in all).",
+            f"{step.provider} · {step.kind} · {fmt_usd(step.cost_usd)}",
+        ]
+        url = safe_url(step.url)
+        if url:
+            lines.append(url)
+            event.add("url", url)
+        event.add("description", "\n".join(lines))
+        event.add("transp", "OPAQUE")
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"Study {x.step}: {step.title}")
+        alarm.add("trigger", dt.timedelta(minutes=-15))
+        event.add_component(alarm)
+        cal.add_component(event)
+
+
 def fold_ics(text: str) -> str:
     """Return iCalendar text folded by one rule of our own, whatever icalendar version made it.
 
@@ -588,6 +771,7 @@ def fold_ics(text: str) -> str:
 
 
 _ICS_UNIT = re.compile(r"\\.|.", re.S)
+_UID_LINE = re.compile(r"(?<=\r\nUID:)([0-9a-f-]{36}@pathplanner)(?=\r\n)")
 
 
 _UID_NAMESPACE = uuid.UUID("6f1c8f0e-5d1b-5a3e-9a53-70617468706c")  # fixed: UIDs must not change

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from .catalog import Catalog
@@ -123,10 +124,44 @@ def show_text(catalog: Catalog, kind: str, eid: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _lines(text: str, indent: str) -> list[str]:
+    """Return text wrapped at 88 columns, never inside a word or an address."""
+    return textwrap.wrap(
+        text, 88, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+    )
+
+
 def compare_text(data: dict[str, Any]) -> str:
     """Return a role comparison as terminal text."""
     a, b = data["a"], data["b"]
     out = [f"{a['name']} vs {b['name']}", ""]
+    you = data.get("from_you")
+    if you:
+        out += [*_lines(you["verdict"], ""), ""]
+        for key, role in (("a", a), ("b", b)):
+            r = you[key]
+            if r["status"] == "infeasible":
+                out.append(f"  {role['name']}: no plan ({r['reason']})")
+                continue
+            pay = role.get("salary")
+            money = (
+                f"; pay {fmt_usd(pay['amount_usd'])} a {pay['period']} ({pay['region']} "
+                f"{pay['year']}{', an estimate' if pay['estimate'] else ''})"
+                if pay
+                else ""
+            )
+            out.append(
+                f"  {role['name']}: {fmt_hours(r['hours'])}, {r['weeks']} weeks at "
+                f"{you['hours_per_week']:g} h/week, {fmt_usd(r['cost_usd'])}, {r['steps']} steps"
+                + money
+            )
+            if r["experience_note"]:
+                out.append(f"    {r['experience_note']}")
+        for role in (a, b):
+            if role.get("salary"):
+                text = f"Pay of {role['name']}: {role['salary']['source']}"
+                out += _lines(text, "  ")
+        out.append("")
     for cat, groups in data["categories"].items():
         out.append(f"{cat}")
         for e in groups["shared"]:

@@ -61,7 +61,12 @@ def status_text(plan: Plan) -> str:
     if plan.solver == "trivial":
         return "nothing to learn: the goal is already met"
     if plan.status == "optimal":
-        text = f"proven optimal ({_ORDER[plan.objective]})"
+        order = _ORDER[plan.objective]
+        if plan.constraints.prefer_providers:
+            order = order.replace(
+                ", then", " with your preferred providers counted 20% less, then", 1
+            )
+        text = f"proven optimal ({order})"
     elif plan.solver == "greedy" and not plan.limit_note:  # asked for: no bound to report
         text = "feasible (a quick heuristic, not proven optimal)"
     else:
@@ -161,9 +166,20 @@ def suggestions_text(ranked: Sequence[Suggestion]) -> str:
     return text
 
 
-def check_text(check: GraphCheck) -> str:
-    """Return a graph check: every note and error, then a summary line when it is clean."""
-    lines = [f"note: {p}" for p in check.notes] + [f"error: {p}" for p in check.errors]
+def check_text(check: GraphCheck, verbose: bool = False, verbose_is: str = "verbose") -> str:
+    """Return a graph check: its notes and every error, then a summary line when it is clean.
+
+    When a user's directory is checked, notes about the built-in graph's own files are shown
+    only if `verbose`; a line says how many were left out and that `verbose_is` (the name
+    the caller gives the setting) shows them.
+    """
+    shown = check.shown_notes(verbose)
+    lines = [f"note: {p}" for p in shown] + [f"error: {p}" for p in check.errors]
+    hidden = len(check.notes) - len(shown)
+    if hidden:
+        lines.append(
+            f"({hidden} note(s) about the built-in graph not shown; {verbose_is} shows them)"
+        )
     if check.ok and check.catalog is not None:
         n, cat = len(check.dirs), check.catalog
         lines.append(

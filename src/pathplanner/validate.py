@@ -6,6 +6,9 @@ graph enters, and `pathplanner validate` prints what it finds.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from typing import Any
+
 from ._names import nearest
 from .catalog import Catalog
 from .errors import Problem
@@ -67,26 +70,175 @@ def _acyclic(catalog: Catalog) -> bool:
     return seen == len(indegree)
 
 
-def _find_cycle(catalog: Catalog) -> list[str] | None:
+Node = tuple[Any, ...]  # ("skill", id, level) or ("resource", id)
+
+
+def _level(catalog: Catalog, node: Node) -> str:
+    """Return a (skill, level) node in words: 'Inferential Statistics 1'."""
+    return f"{catalog.skills[node[1]].name} {node[2]}"
+
+
+def _resource(catalog: Catalog, rid: str, authored: Collection[tuple[str, str]]) -> str:
+    """Return a resource as an author reads it: their own by id (they type it), others by title."""
+    res = catalog.resources[rid]
+    if ("resource", rid) in authored:
+        return f"your {res.kind} `{rid}`"
+    return f"'{res.title}'"
+
+
+def _why_needed(catalog: Catalog, rid: str, need: Node) -> tuple[str, str, str | None]:
+    """Return why a resource needs a (skill, level): (field, words, the taught skill behind it)."""
+    res = catalog.resources[rid]
+    sid, lvl = need[1], need[2]
+    if res.requires.get(sid, 0) >= lvl:
+        return f"requires.{sid}", "", None
+    for taught, tlvl in sorted(res.teaches.items()):
+        skill = catalog.skills[taught]
+        if skill.prerequisites(tlvl).get(sid, 0) >= lvl:
+            return f"teaches.{taught}", f"{skill.name} {tlvl}", taught
+        for choice in skill.prerequisite_choices(tlvl):
+            if choice.options.get(sid, 0) >= lvl:
+                return f"teaches.{taught}", f"{skill.name} {tlvl}", taught
+    return "", "", None  # pragma: no cover - every need edge has one of the reasons above
+
+
+def _explain_cycle(
+    catalog: Catalog, cycle: list[Node], authored: Collection[tuple[str, str]]
+) -> Problem:
+    """Explain a cycle [A, s1, R1, ..., sk, A] from resource A outward, with concrete fixes."""
+    rid = cycle[0][1]
+    me = _resource(catalog, rid, authored)
+    first, need = cycle[1], cycle[-2]
+    field, cause, cause_id = _why_needed(catalog, rid, need)
+    parts = [f"{me} teaches {_level(catalog, first)}"]
+    if cause and cause_id != first[1]:
+        parts[0] += f" and {cause}"
+    if cause:
+        chain = f"{cause} needs {_level(catalog, need)}"
+    else:
+        chain = f"it requires {_level(catalog, need)}"
+    # walk back from the need: who teaches it, what that needs, ... until what A teaches
+    for i in range(len(cycle) - 3, 0, -2):
+        teacher, needed = cycle[i][1], cycle[i - 1]
+        chain += f", which {_resource(catalog, teacher, authored)} teaches, and that needs "
+        chain += _level(catalog, needed)
+    chain += f", which {me} teaches: a cycle"
+    fixes = []
+    need_typed = f"`{need[1]}: {need[2]}`"
+    if cause:
+        fixes.append(
+            f"teach {_level(catalog, need)} in it too (add {need_typed} under teaches) if it "
+            "does teach it"
+        )
+        if cause_id != first[1]:
+            fixes.append(
+                f"split it into two: one that teaches {_level(catalog, first)}, and one that "
+                f"teaches {cause} (which needs {_level(catalog, need)} first)"
+            )
+        else:
+            fixes.append(
+                f"teach a lower level of {catalog.skills[first[1]].name}, one that does not "
+                f"need {_level(catalog, need)}"
+            )
+    else:
+        fixes.append(
+            f"remove `{need[1]}` from its requires if a learner does not need "
+            f"{_level(catalog, need)} before it"
+        )
+        fixes.append(
+            f"split it into two: one that teaches {_level(catalog, first)} without needing "
+            f"{_level(catalog, need)}, and one that needs it"
+        )
+    text = f"{parts[0]}; {chain}. Either " + ", or ".join(fixes) + "."
+    return Problem(catalog.file_of("resource", rid), rid, field, text)
+
+
+def _cycles(catalog: Catalog, authored: Collection[tuple[str, str]]) -> list[Problem]:
+    """Return every cycle, each explained from the author's resource in it outward.
+
+    For each strongly connected part of the (skill, level) -> resource graph, and each of the
+    author's resources in it (else its first resource), one shortest cycle per (skill, level)
+    the resource needs from inside the part: each such need is a separate thing to fix.
+    """
+    if _acyclic(catalog):  # linear, without building the networkx graph: a sound graph stops here
+        return []
     import networkx as nx
 
-    if _acyclic(catalog):
-        return None
     g = catalog.to_networkx()
-    # print a cycle from the first strongly connected component with more than one node
-    component = min(
-        (c for c in nx.strongly_connected_components(g) if len(c) > 1), key=lambda c: min(c)
-    )
-    edges = nx.find_cycle(g.subgraph(component), source=min(component))
-    path: list[str] = []
-    for node, _ in edges:
-        path.append(f"{node[1]}:{node[2]}" if node[0] == "skill" else f"[{node[1]}]")
-    path.append(path[0])
-    return path
+    problems: list[Problem] = []
+    parts = [c for c in nx.strongly_connected_components(g) if len(c) > 1]
+    for part in sorted(parts, key=min):
+        sub = g.subgraph(part)
+        resources = sorted(n for n in part if n[0] == "resource")
+        starts = [n for n in resources if ("resource", n[1]) in authored] or resources[:1]
+        seen: set[frozenset[Node]] = set()
+        for start in starts:
+            for need in sorted(sub.predecessors(start)):
+                cycle = [*nx.shortest_path(sub, start, need), start]
+                if frozenset(cycle) in seen:  # the same cycle, met from another resource
+                    continue
+                seen.add(frozenset(cycle))
+                problems.append(_explain_cycle(catalog, cycle, authored))
+    return problems
 
 
-def check_catalog(catalog: Catalog) -> list[Problem]:
-    """Return every cross-reference problem of a catalog (the per-entry ones come from load)."""
+def _placement_problems(catalog: Catalog) -> list[Problem]:
+    """Return the problems of placement hints: unknown ids in `after`, `last` before others,
+    and cycles among `after` (each cycle printed once)."""
+    problems: list[Problem] = []
+    resources = catalog.resources
+    edges: dict[str, list[str]] = {}
+    for rid, res in resources.items():
+        where = catalog.file_of("resource", rid)
+        for i, other in enumerate(res.after):
+            if other not in resources:
+                hint = nearest(other, resources)
+                msg = f"unknown resource '{other}'" + (
+                    f" — did you mean '{hint[0]}'?" if hint else ""
+                )
+                problems.append(Problem(where, rid, f"after.{i}", msg))
+            elif resources[other].position == "last":
+                msg = f"'{other}' has position: last, so nothing can come after it"
+                problems.append(Problem(where, rid, f"after.{i}", msg))
+            else:
+                edges.setdefault(rid, []).append(other)
+    # a cycle among `after`: depth-first search, each resource's hints in sorted order
+    state: dict[str, int] = {}  # 1 on the current path, 2 finished
+    for root in sorted(edges):
+        if state.get(root):
+            continue
+        path: list[str] = [root]
+        stack = [iter(sorted(edges.get(root, [])))]
+        state[root] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                cycle = [*path[path.index(nxt) :], nxt]
+                first = cycle[0]
+                problems.append(
+                    Problem(
+                        catalog.file_of("resource", first),
+                        first,
+                        "after",
+                        "the placement hints make a cycle: " + " after ".join(cycle),
+                    )
+                )
+            elif not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(sorted(edges.get(nxt, []))))
+    return problems
+
+
+def check_catalog(catalog: Catalog, authored: Collection[tuple[str, str]] = ()) -> list[Problem]:
+    """Return every cross-reference problem of a catalog (the per-entry ones come from load).
+
+    `authored` holds the (kind, id) of the entries from the user's own directories: a cycle
+    is explained from the user's resource in it.
+    """
     problems: list[Problem] = []
     skills = catalog.skills
     top = {sid: sk.max_level for sid, sk in skills.items()}  # looked up ~240,000 times on ESCO
@@ -143,6 +295,7 @@ def check_catalog(catalog: Catalog) -> list[Problem]:
         for fld, levels in (("requires", res.requires), ("teaches", res.teaches)):
             for sid, lvl in levels.items():
                 ref("resource", rid, f"{fld}.{sid}", sid, lvl)
+    problems += _placement_problems(catalog)
     for rid, role in catalog.roles.items():
         for fld, levels in (
             ("requires.essential", role.requires.essential),
@@ -172,18 +325,9 @@ def check_catalog(catalog: Catalog) -> list[Problem]:
     if problems:
         return problems  # the checks below assume every reference resolves
 
-    cycle = _find_cycle(catalog)
-    if cycle:
-        problems.append(
-            Problem(
-                "<graph>",
-                "",
-                "",
-                "cycle at the (skill, level) -> resource -> (skill, level) level: "
-                + " -> ".join(cycle),
-            )
-        )
-        return problems
+    cycles = _cycles(catalog, authored)
+    if cycles:
+        return cycles
 
     active = [rid for rid, r in catalog.resources.items() if r.active]
     taught: set[str] = set()
