@@ -403,8 +403,8 @@ def plan_cohort(
     """Plan every learner of a cohort file to `target` (None: to every role), in parallel.
 
     `catalog` is the graph loaded from `graphs` and `builtin` (forked workers share it;
-    spawned ones load it again from the cache). The cohort is read and the excluded providers and kinds are checked now;
-    the plans are made as `lines` is read. `engine` "dask" plans them on the Dask cluster
+    spawned ones load it again from the cache). The cohort is read and the excluded providers
+    and kinds are checked now; the plans are made as `lines` is read. `engine` "dask" plans them on the Dask cluster
     at `scheduler` (None: a local one of `workers` processes), see `pathplanner.cluster`.
     """
     from .cohort import read_cohort
