@@ -52,6 +52,15 @@ from .learner import (
 )
 from .profile import Profile, build_profile
 from .store import LearnerRecord, NotFoundError, StaleError, Store
+from .web_assess import (
+    MoreInput,
+    api_cv,
+    api_posting,
+    api_questions,
+    api_score,
+    read_assess_start,
+    read_cv_start,
+)
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
@@ -297,6 +306,12 @@ register_start(
 register_target(
     TargetMethod("role", "A role by name", "web/target_role.html.j2", _read_role_target)
 )
+register_start(
+    StartMethod(
+        "assess", "Take the self-assessment", "web/start_assess.html.j2", read_assess_start
+    )
+)
+register_start(StartMethod("cv", "Paste my CV", "web/start_cv.html.j2", read_cv_start))
 
 
 # -- forms to request fields ----------------------------------------------------------------
@@ -344,6 +359,7 @@ LABELS = {
     "cohort": "Cohort file",
     "graph": "Graph folder (zip)",
     "formats": "Formats",
+    "cv_text": "CV text",
 }
 
 
@@ -450,6 +466,10 @@ class PlannerApp:
             Rule("/api/learners/<lid>/progress", endpoint="api_progress", methods=["POST"]),
             Rule("/api/learners/<lid>/week", endpoint="api_week", methods=["POST"]),
             Rule("/api/curriculum", endpoint="api_curriculum", methods=["POST"]),
+            Rule("/api/assess/questions", endpoint="api_assess_questions", methods=["POST"]),
+            Rule("/api/assess/score", endpoint="api_assess_score", methods=["POST"]),
+            Rule("/api/extract/cv", endpoint="api_extract_cv", methods=["POST"]),
+            Rule("/api/extract/posting", endpoint="api_extract_posting", methods=["POST"]),
         ]
         self.urls = Map(html + api, strict_slashes=False)
 
@@ -605,6 +625,9 @@ class PlannerApp:
             fields = plan_fields_from_form(self.catalog, form)
             state = self._start(fields)
             self.plans.plan(state)  # an impossible goal is said here, on the form
+        except MoreInput as more:  # a way to start asks its next questions on the form
+            context = {**self._new_context(form), "more": more.context, "more_says": str(more)}
+            return self._page("web/new.html.j2", context)
         except PathPlannerError as err:
             context = {**self._new_context(form), "errors": self._problems(err)}
             return self._page("web/new.html.j2", context, _status_of(err))
@@ -944,6 +967,18 @@ class PlannerApp:
     def api_curriculum(self, request: Request) -> Response:
         data, name = self._curriculum(request)
         return _download(data, "application/zip", name)
+
+    def api_assess_questions(self, request: Request) -> Response:
+        return _json(api_questions(self.catalog, self._body(request)))
+
+    def api_assess_score(self, request: Request) -> Response:
+        return _json(api_score(self.catalog, self._body(request)))
+
+    def api_extract_cv(self, request: Request) -> Response:
+        return _json(api_cv(self.catalog, self._body(request)))
+
+    def api_extract_posting(self, request: Request) -> Response:
+        return _json(api_posting(self.catalog, self._body(request)))
 
 
 # -- helpers ---------------------------------------------------------------------------------
