@@ -16,15 +16,10 @@ from pathplanner.web import PlannerApp, make_app
 from pathplanner.web_assess import MAX_TEXT_CHARS
 
 CV = (  # my own sample text, not a real person's CV
-    "Jane Example\n"
-    "Data analyst\n"
-    "Strong Python (5 years) and SQL.\n"
-    "Familiar with Docker.\n"
+    "Jane Example\nData analyst\nStrong Python (5 years) and SQL.\nFamiliar with Docker.\n"
 )
 POSTING = (  # my own sample text, not a real posting
-    "Job title: ML engineer\n"
-    "Required: strong Python, Docker.\n"
-    "Nice to have: SQL\n"
+    "Job title: ML engineer\nRequired: strong Python, Docker.\nNice to have: SQL\n"
 )
 
 
@@ -239,7 +234,9 @@ def test_page_cv_errors(client: Client, app: PlannerApp) -> None:
     digest = _hidden(page, "cv_digest")
     dropped = _post(client, app, start_method="cv", to="mle", cv_text=CV, cv_digest=digest,
                     **{"cv:python": "0", "cv:sql": "0", "cv:docker": "0"})  # fmt: skip
-    assert dropped.status_code == 400 and "keep at least one skill" in dropped.get_data(as_text=True)
+    assert dropped.status_code == 400 and "keep at least one skill" in dropped.get_data(
+        as_text=True
+    )
     word = _post(client, app, start_method="cv", to="mle", cv_text=CV, cv_digest=digest,
                  **{"cv:python": "lots"})  # fmt: skip
     assert word.status_code == 400 and "must be a number" in word.get_data(as_text=True)
@@ -255,7 +252,7 @@ def test_page_cv_errors(client: Client, app: PlannerApp) -> None:
 def test_hostile_cv_text_is_inert(client: Client, app: PlannerApp) -> None:
     hostile = (
         "<script>alert(1)</script> Python expert\n"
-        "\x1b[31m=HYPERLINK(\"http://x\") Docker <img src=x onerror=alert(1)>\n"
+        '\x1b[31m=HYPERLINK("http://x") Docker <img src=x onerror=alert(1)>\n'
         "=cmd|' /C calc'!A0 SQL\n"
     )
     r = _post(client, app, start_method="cv", to="mle", cv_text=hostile)

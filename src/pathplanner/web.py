@@ -307,9 +307,7 @@ register_target(
     TargetMethod("role", "A role by name", "web/target_role.html.j2", _read_role_target)
 )
 register_start(
-    StartMethod(
-        "assess", "Take the self-assessment", "web/start_assess.html.j2", read_assess_start
-    )
+    StartMethod("assess", "Take the self-assessment", "web/start_assess.html.j2", read_assess_start)
 )
 register_start(StartMethod("cv", "Paste my CV", "web/start_cv.html.j2", read_cv_start))
 

@@ -29,11 +29,11 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_TEXT_CHARS",
     "MoreInput",
+    "answers_from_form",
     "api_cv",
     "api_posting",
     "api_questions",
     "api_score",
-    "answers_from_form",
     "read_assess_start",
     "read_cv_start",
 ]
@@ -185,7 +185,9 @@ def read_cv_start(catalog: Catalog, form: MultiDict[str, str]) -> dict[str, Any]
 # -- the JSON API -----------------------------------------------------------------------------
 
 
-def _body_fields(body: Any, allowed: tuple[str, ...], where: str = "request body") -> dict[str, Any]:
+def _body_fields(
+    body: Any, allowed: tuple[str, ...], where: str = "request body"
+) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ProfileError(f"{where}: must be a JSON object")
     extra = sorted(set(body) - set(allowed))
@@ -197,7 +199,7 @@ def _body_fields(body: Any, allowed: tuple[str, ...], where: str = "request body
 def _answers(body: dict[str, Any]) -> dict[str, Any]:
     answers = body.get("answers", {})
     if not isinstance(answers, dict):
-        raise ProfileError("request body: answers: must be an object like {\"skills\": {...}}")
+        raise ProfileError('request body: answers: must be an object like {"skills": {...}}')
     return answers
 
 
