@@ -270,3 +270,105 @@ def test_hostile_cv_text_is_inert(client: Client, app: PlannerApp) -> None:
     bad = _post(client, app, start_method="assess", to="mle", assess_role="mle",
                 asked="skills.python", name=name, **answers)  # fmt: skip
     assert bad.status_code == 400 and "<script>" not in bad.get_data(as_text=True)
+
+
+# -- the page: a job posting as the goal -------------------------------------------------------
+
+
+def test_page_posting_target_confirm_plan_and_survive_a_restart(
+    client: Client, app: PlannerApp, tmp_path: Path
+) -> None:
+    new = client.get("/new").get_data(as_text=True)
+    assert 'id="target-posting"' in new and 'name="posting_text"' in new
+    start = {"start_method": "role", "from": "analyst", "target_method": "posting",
+             "start": "2027-01-04"}  # fmt: skip
+    r = client.post("/new", data={"csrf_token": app.token, **start, "posting_text": POSTING})
+    assert r.status_code == 200
+    page = r.get_data(as_text=True)
+    required = page.split('class="posting-required"', 1)[1].split("</ul>", 1)[0]
+    optional = page.split('class="posting-optional"', 1)[1].split("</ul>", 1)[0]
+    assert "Python 2" in required and "Docker 2" in required and "Sql" not in required
+    assert "Sql 1" in optional  # the mini graph names it so
+    assert "ML Engineer: asks for" in page  # the nearest roles
+    digest = _hidden(page, "posting_digest")
+    r = client.post(
+        "/new",
+        data={"csrf_token": app.token, **start, "posting_text": POSTING, "posting_digest": digest},
+    )
+    assert r.status_code == 303, r.get_data(as_text=True)
+    lid = r.headers["Location"].rsplit("/", 1)[1]
+    plan = client.get(f"/plan/{lid}").get_data(as_text=True)
+    assert "ML engineer" in plan
+    want = extract.role_from_posting(app.catalog, POSTING, "x").role
+    assert app.store.get(lid).state.target == want.id == extract.POSTING_ROLE_ID
+    home = client.get("/").get_data(as_text=True)
+    assert "ML engineer" in home
+
+    # a new server on the same data directory rebuilds the posting's role from the record
+    again = Client(make_app(tmp_path / "data", [tmp_path / "mini"], builtin=False))
+    assert again.get(f"/plan/{lid}").status_code == 200
+    steps = re.findall(
+        r'name="done" value="([^"]+)"', again.get(f"/plan/{lid}").get_data(as_text=True)
+    )
+    assert len(steps) >= 2
+    fresh = again.application
+    assert isinstance(fresh, PlannerApp)
+    r = again.post(f"/plan/{lid}/progress", data={"csrf_token": fresh.token, "done": steps[0],
+                                                  "revision": "1"})  # fmt: skip
+    assert r.status_code == 303, r.get_data(as_text=True)
+    ics = again.get(f"/plan/{lid}/plan.ics")
+    assert ics.status_code == 200, ics.get_data(as_text=True)[-600:]
+    assert ics.get_data(as_text=True).startswith("BEGIN:VCALENDAR")
+    api = again.get(f"/api/learners/{lid}/plan?format=json").json
+    assert api["target"] == extract.POSTING_ROLE_ID and steps[0] not in [
+        s["resource"] for s in api["steps"]
+    ]
+    prog = again.post(f"/api/learners/{lid}/progress", json={"done": [steps[1]]})
+    assert prog.status_code == 200, prog.get_data(as_text=True)
+    week = again.post(f"/api/learners/{lid}/week", json={"hours_per_week": 3})
+    assert week.status_code == 200, week.get_data(as_text=True)
+    assert again.delete(f"/api/learners/{lid}").status_code == 200
+    assert again.get(f"/plan/{lid}").status_code == 404
+
+
+def test_page_posting_target_errors(client: Client, app: PlannerApp) -> None:
+    start = {"start_method": "role", "from": "analyst", "target_method": "posting"}
+    empty = client.post("/new", data={"csrf_token": app.token, **start, "posting_text": " "})
+    assert empty.status_code == 400
+    assert "Job posting text: paste the text" in empty.get_data(as_text=True)
+    nothing = client.post(
+        "/new", data={"csrf_token": app.token, **start, "posting_text": "We sell shoes."}
+    )
+    assert nothing.status_code == 400 and "no skill" in nothing.get_data(as_text=True)
+    hostile = "Job title: <script>alert(1)</script>\nRequired: strong Python \x1b[31m =1+2\n"
+    r = client.post("/new", data={"csrf_token": app.token, **start, "posting_text": hostile})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # the assessment asks about a role by name, not a posting
+    both = client.post(
+        "/new",
+        data={"csrf_token": app.token, **start, "start_method": "assess", "posting_text": POSTING},
+    )
+    assert both.status_code == 400 and "A role by name" in both.get_data(as_text=True)
+
+
+def test_page_cv_start_to_a_posting_confirms_both(client: Client, app: PlannerApp) -> None:
+    data = {"csrf_token": app.token, "start_method": "cv", "target_method": "posting",
+            "cv_text": CV, "posting_text": POSTING}  # fmt: skip
+    page = client.post("/new", data=data).get_data(as_text=True)
+    assert 'id="cv-found"' in page and 'id="posting-found"' not in page  # where you stand first
+    data |= {
+        "cv_digest": _hidden(page, "cv_digest"),
+        "cv:python": "1",
+        "cv:sql": "0",
+        "cv:docker": "1",
+    }
+    page = client.post("/new", data=data).get_data(as_text=True)
+    assert 'id="posting-found"' in page and 'id="cv-found"' not in page
+    assert 'name="cv:python" value="1"' in page  # the confirmed levels ride along
+    data |= {"posting_digest": _hidden(page, "posting_digest")}
+    r = client.post("/new", data=data)
+    assert r.status_code == 303, r.get_data(as_text=True)
+    state = app.store.get(r.headers["Location"].rsplit("/", 1)[1]).state
+    assert dict(state.skills) == {"docker": 1, "python": 1}

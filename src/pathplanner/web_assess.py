@@ -34,8 +34,11 @@ __all__ = [
     "api_posting",
     "api_questions",
     "api_score",
+    "posting_catalog",
     "read_assess_start",
     "read_cv_start",
+    "read_posting_target",
+    "role_catalog",
 ]
 
 MAX_TEXT_CHARS = 200_000  # a pasted CV or posting (a long CV is some 30,000)
@@ -113,6 +116,7 @@ def read_assess_start(catalog: Catalog, form: MultiDict[str, str]) -> dict[str, 
         raise MoreInput(
             f"{len(new)} question{'s' if len(new) != 1 else ''} about {role.name}",
             {
+                "kind": "assess",
                 "role": role.id,
                 "role_name": role.name,
                 "questions": [{**q.to_dict(), "new": q.key not in asked} for q in shown],
@@ -163,7 +167,7 @@ def read_cv_start(catalog: Catalog, form: MultiDict[str, str]) -> dict[str, Any]
             found.append({**f.to_dict(), "levels": list(range(1, top + 1))})
         raise MoreInput(
             f"{len(found)} skill{'s' if len(found) != 1 else ''} found in the text",
-            {"found": found, "digest": digest},
+            {"kind": "cv", "found": found, "digest": digest},
         )
     have: dict[str, int] = {}
     for key, value in form.items(multi=True):
@@ -180,6 +184,73 @@ def read_cv_start(catalog: Catalog, form: MultiDict[str, str]) -> dict[str, Any]
     if not have:
         raise ProfileError("keep at least one skill from the text", setting="have")
     return {"have": have}
+
+
+# -- a pasted job posting as the goal ----------------------------------------------------------
+
+
+def _posting_context(catalog: Catalog, posting: extract.Posting, digest: str) -> dict[str, Any]:
+    """Return what the confirmation shows: required and nice-to-have skills with their levels
+    and where they were found, the one-of groups, and the nearest roles of the graph."""
+    where: dict[str, extract.Found] = {}
+    for f in posting.found:
+        if f.skill not in where or f.level > where[f.skill].level:
+            where[f.skill] = f
+
+    def item(s: str, lv: int) -> dict[str, Any]:
+        f = where.get(s)
+        return {"name": catalog.skills[s].name, "level": lv,
+                "line": f.line if f else None, "reason": f.reason if f else ""}  # fmt: skip
+
+    req = posting.role.requires
+    groups = [
+        {"essential": c.essential, "options": [item(s, lv) for s, lv in c.options.items()]}
+        for c in req.any_of
+    ]
+    return {
+        "kind": "posting",
+        "name": posting.role.name,
+        "required": [item(s, lv) for s, lv in req.essential.items()],
+        "optional": [item(s, lv) for s, lv in req.optional.items()],
+        "groups": groups,
+        "nearest": [
+            {**n.to_dict(), "beyond": [(catalog.skills[s].name, lv) for s, lv in n.beyond]}
+            for n in posting.nearest
+        ],
+        "digest": digest,
+    }
+
+
+def posting_catalog(catalog: Catalog, form: MultiDict[str, str]) -> tuple[Catalog, str]:
+    """Return the graph with the role a pasted posting gives, and that role as JSON (what a
+    record keeps to rebuild it); raise MoreInput to show the role until it is confirmed."""
+    text = _text(form.get("posting_text", ""), "posting_text", "the job posting")
+    digest = _digest(text)
+    posting = extract.role_from_posting(catalog, text, "the posting text")
+    if form.get("posting_digest") != digest:  # not yet confirmed, or the text changed since
+        raise MoreInput("the role the posting gives", _posting_context(catalog, posting, digest))
+    role = posting.role
+    return extract.with_role(catalog, role), role.model_dump_json(exclude_defaults=True)
+
+
+def role_catalog(catalog: Catalog, role_json: str) -> Catalog:
+    """Return the graph with a stored ad-hoc role (a record's job posting) added to it."""
+    from pydantic import ValidationError
+
+    from .models import Role
+
+    try:
+        role = Role.model_validate_json(role_json)
+    except ValidationError as err:
+        raise ProfileError(f"the stored job-posting role is not readable: {err}") from None
+    return extract.with_role(catalog, role)
+
+
+def read_posting_target(catalog: Catalog, form: MultiDict[str, str]) -> dict[str, Any]:
+    """Return the `to` of a confirmed posting (the page puts its role in `catalog` first)."""
+    if extract.POSTING_ROLE_ID not in catalog.roles:  # pragma: no cover - the page does
+        posting_catalog(catalog, form)
+    return {"to": extract.POSTING_ROLE_ID}
 
 
 # -- the JSON API -----------------------------------------------------------------------------
