@@ -152,14 +152,15 @@ def _text(value: Any, setting: str, what: str) -> str:
 def read_cv_start(catalog: Catalog, form: MultiDict[str, str]) -> dict[str, Any]:
     """Return the start fields of a pasted CV's confirmed levels, or raise MoreInput with the
     skills found (phrase, line, level guess and its reason) for the learner to confirm."""
-    text = _text(form.get("cv_text", ""), "cv_text", "your CV or LinkedIn profile")
+    box = "cv_text"  # a field of the page only (web.LABELS names it), no command-line option
+    text = _text(form.get(box, ""), box, "your CV or LinkedIn profile")
     digest = _digest(text)
     if form.get("cv_digest") != digest:  # not yet confirmed, or the text changed since
         proposal = extract.skills_from_text(catalog, text, "the CV text")
         if not proposal.found:
             raise ProfileError(
                 "no skill the graph knows was found in the text; pick your skills instead",
-                setting="cv_text",
+                setting=box,
             )
         found = []
         for f in proposal.found:
