@@ -52,25 +52,35 @@ def _steps(page: Any) -> list[str]:
     return [str(v) for v in page.locator("input[name=done]").evaluate_all("els => els.map(e => e.value)")]  # fmt: skip
 
 
-def test_skills_to_plan_tick_replan_and_calendar(site: str, browser: Any, tmp_path: Path) -> None:
+def test_assessment_to_plan_tick_replan_and_calendar(
+    site: str, browser: Any, tmp_path: Path
+) -> None:
     page = browser.new_page(accept_downloads=True)
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(site + "new")
     page.fill("#name", "Sam <script>alert(1)</script>")
-    page.check("#start-skills")
+    page.check("#start-assess")
     assert page.locator("#from").is_hidden()  # only the chosen way to start shows
-    for skill, level in (("python", "2"), ("sql", "2"), ("pandas", "2"), ("machine-learning", "2")):
-        box = page.locator("details", has=page.locator(f"#skill-{skill}"))
-        if box.get_attribute("open") is None:  # a person opens the skill's area first
-            box.locator("summary").click()
-        page.select_option(f"#skill-{skill}", level)
-    # the level is said in words, not as a bare number
-    assert "2 — " in page.locator("#skill-python option:checked").inner_text()
+    assert page.locator("#cv_text").is_hidden()
     page.fill("#to", "MLE")
     page.fill("#hours_per_week", "10")
     page.fill("#start", "2027-01-04")
-    page.click("text=Make my plan")
+    page.click("button:has-text('Make my plan')")
+    # the questions: the level descriptors of each skill the role needs, plus "none"
+    page.locator("#assess").wait_for()
+    assert page.locator("fieldset.question").count() >= 5
+    python = page.locator("[id='q-skills.python']")
+    assert python.locator("text=none of these").count() == 1
+    for skill, level in (("python", "2"), ("machine-learning", "1"), ("sql", "2")):
+        page.check(f"[id='skills.{skill}-{level}']")
+    page.click("button:has-text('Make my plan')")
+    for _ in range(3):  # follow-ups the answers open, if any, then the plan
+        page.wait_for_load_state()
+        if "/plan/" in page.url:
+            break
+        assert page.locator("#assess").count() == 1, page.locator("[role=alert]").all_inner_texts()
+        page.click("button:has-text('Make my plan')")
     page.wait_for_url(re.compile(r"/plan/[A-Za-z0-9_-]+$"))
     assert "Machine Learning Engineer" in page.locator("h1").inner_text()
     assert "Sam <script>alert(1)</script>" in page.locator(".summary").inner_text()

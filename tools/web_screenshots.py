@@ -17,6 +17,12 @@ from pathlib import Path
 from pathplanner.web import make_app, make_server
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
+POSTING = (  # our own sample ad, not a real posting
+    "Job title: Machine Learning Engineer\n"
+    "Required: strong Python, experience with Docker and Kubernetes.\n"
+    "Familiarity with MLOps pipelines.\n"
+    "Nice to have: AWS or GCP\n"
+)
 
 
 def main() -> None:
@@ -46,7 +52,7 @@ def main() -> None:
                 desk.fill("#to", "Machine Learning Engineer")
                 desk.fill("#hours_per_week", "8")
                 desk.fill("#start", "2027-01-04")
-                desk.click("text=Make my plan")
+                desk.click("button:has-text('Make my plan')")
                 desk.wait_for_url("**/plan/**")
                 desk.check("#done-1")
                 desk.check("#done-2")
@@ -62,10 +68,27 @@ def main() -> None:
                 phone.screenshot(path=str(DOCS / "web-plan-phone.png"))
                 phone.goto(url + "new")
                 phone.screenshot(path=str(DOCS / "web-new-phone.png"))
+                desk.goto(url + "new")
+                desk.check("#start-assess")
+                desk.fill("#to", "Data Analyst")
+                desk.click("button:has-text('Make my plan')")
+                desk.locator("#assess").wait_for()
+                desk.check("[id='skills.sql-2']")
+                desk.evaluate("document.querySelector('#assess').scrollIntoView()")
+                desk.screenshot(path=str(DOCS / "web-assess.png"))
+                desk.goto(url + "new")
+                desk.check("#start-role")
+                desk.fill("#from", "Data Analyst")
+                desk.check("#target-posting")
+                desk.fill("#posting_text", POSTING)
+                desk.click("button:has-text('Make my plan')")
+                desk.locator("#posting-found").wait_for()
+                desk.evaluate("document.querySelector('#posting-found').scrollIntoView()")
+                desk.screenshot(path=str(DOCS / "web-posting.png"))
                 browser.close()
         finally:
             server.close()
-    print("wrote", ", ".join(f"docs/web-{n}.png" for n in ("new", "plan", "compare", "plan-phone", "new-phone")))  # fmt: skip
+    print("wrote", ", ".join(f"docs/web-{n}.png" for n in ("new", "plan", "compare", "plan-phone", "new-phone", "assess", "posting")))  # fmt: skip
 
 
 if __name__ == "__main__":

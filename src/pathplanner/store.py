@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS learners (
     state TEXT NOT NULL,
     revision INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS targets (id TEXT PRIMARY KEY, role TEXT NOT NULL);
 """
 
 
@@ -45,12 +46,14 @@ class StaleError(PathPlannerError):
 
 @dataclass(frozen=True)
 class LearnerRecord:
-    """One stored learner: an id for links, a name, the plan state and its revision."""
+    """One stored learner: an id for links, a name, the plan state and its revision;
+    `role` is the target role's entry (JSON) when it is not in the graph (a job posting's)."""
 
     id: str
     name: str
     state: PlanState
     revision: int
+    role: str | None = None
 
 
 class Store:
@@ -96,27 +99,28 @@ class Store:
                 return value.encode()
             return str(row[0]).encode()
 
-    def _record(self, row: tuple[str, str, str, int]) -> LearnerRecord:
-        lid, name, state, revision = row
+    def _record(self, row: tuple[str, str, str, int, str | None]) -> LearnerRecord:
+        lid, name, state, revision, role = row
         where = f"{self.path}: learner {lid}"
-        return LearnerRecord(lid, name, parse_state(json.loads(state), where), revision)
+        return LearnerRecord(lid, name, parse_state(json.loads(state), where), revision, role)
 
-    def add(self, name: str, state: PlanState) -> LearnerRecord:
-        """Store a new learner; return the record with its new id."""
+    def add(self, name: str, state: PlanState, role: str | None = None) -> LearnerRecord:
+        """Store a new learner (with `role`, its target's entry as JSON when the graph does
+        not hold it); return the record with its new id."""
         lid = secrets.token_urlsafe(9)
         with self._connect() as db:
             db.execute(
                 "INSERT INTO learners (id, name, state, revision) VALUES (?, ?, ?, 1)",
                 (lid, name, _dump(state)),
             )
-        return LearnerRecord(lid, name, state, 1)
+            if role is not None:
+                db.execute("INSERT INTO targets (id, role) VALUES (?, ?)", (lid, role))
+        return LearnerRecord(lid, name, state, 1, role)
 
     def get(self, lid: str) -> LearnerRecord:
         """Return a learner's record; raise NotFoundError when there is none."""
         with self._connect() as db:
-            row = db.execute(
-                "SELECT id, name, state, revision FROM learners WHERE id = ?", (lid,)
-            ).fetchone()
+            row = db.execute(_SELECT + " WHERE learners.id = ?", (lid,)).fetchone()
         if row is None:
             raise NotFoundError(f"no learner '{lid}' (deleted, or from another data directory?)")
         return self._record(row)
@@ -124,18 +128,20 @@ class Store:
     def all(self) -> list[LearnerRecord]:
         """Return every learner, oldest first."""
         with self._connect() as db:
-            rows = db.execute(
-                "SELECT id, name, state, revision FROM learners ORDER BY rowid"
-            ).fetchall()
+            rows = db.execute(_SELECT + " ORDER BY learners.rowid").fetchall()
         return [self._record(r) for r in rows]
 
     def update(self, lid: str, state: PlanState, revision: int | None = None) -> LearnerRecord:
         """Replace a learner's state; with `revision`, only if the record is still at it."""
         with self._connect() as db:
-            row = db.execute("SELECT name, revision FROM learners WHERE id = ?", (lid,)).fetchone()
+            row = db.execute(
+                "SELECT name, revision, targets.role FROM learners LEFT JOIN targets "
+                "USING (id) WHERE id = ?",
+                (lid,),
+            ).fetchone()
             if row is None:
                 raise NotFoundError(f"no learner '{lid}'")
-            name, current = str(row[0]), int(row[1])
+            name, current, role = str(row[0]), int(row[1]), row[2]
             if revision is not None and revision != current:
                 raise StaleError(
                     "this plan changed since the page was loaded (in another tab?); "
@@ -145,13 +151,20 @@ class Store:
                 "UPDATE learners SET state = ?, revision = ? WHERE id = ?",
                 (_dump(state), current + 1, lid),
             )
-        return LearnerRecord(lid, name, state, current + 1)
+        return LearnerRecord(lid, name, state, current + 1, role)
 
     def delete(self, lid: str) -> None:
         """Remove a learner; raise NotFoundError when there is none."""
         with self._connect() as db:
             if db.execute("DELETE FROM learners WHERE id = ?", (lid,)).rowcount == 0:
                 raise NotFoundError(f"no learner '{lid}'")
+            db.execute("DELETE FROM targets WHERE id = ?", (lid,))
+
+
+_SELECT = (
+    "SELECT learners.id, name, state, revision, targets.role FROM learners "
+    "LEFT JOIN targets ON targets.id = learners.id"
+)
 
 
 def _dump(state: PlanState) -> str:

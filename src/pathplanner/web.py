@@ -52,6 +52,18 @@ from .learner import (
 )
 from .profile import Profile, build_profile
 from .store import LearnerRecord, NotFoundError, StaleError, Store
+from .web_assess import (
+    MoreInput,
+    api_cv,
+    api_posting,
+    api_questions,
+    api_score,
+    posting_catalog,
+    read_assess_start,
+    read_cv_start,
+    read_posting_target,
+    role_catalog,
+)
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
@@ -297,6 +309,13 @@ register_start(
 register_target(
     TargetMethod("role", "A role by name", "web/target_role.html.j2", _read_role_target)
 )
+register_start(
+    StartMethod("assess", "Take the self-assessment", "web/start_assess.html.j2", read_assess_start)
+)
+register_start(StartMethod("cv", "Paste my CV", "web/start_cv.html.j2", read_cv_start))
+register_target(
+    TargetMethod("posting", "A job posting", "web/target_posting.html.j2", read_posting_target)
+)
 
 
 # -- forms to request fields ----------------------------------------------------------------
@@ -344,6 +363,8 @@ LABELS = {
     "cohort": "Cohort file",
     "graph": "Graph folder (zip)",
     "formats": "Formats",
+    "cv_text": "CV text",
+    "posting_text": "Job posting text",
 }
 
 
@@ -413,6 +434,7 @@ class PlannerApp:
         self.catalog = catalog
         self.store = store
         self.plans = PlanCache(catalog)
+        self.posting_plans: Memo[PlanCache] = Memo(64)  # plans to job postings, by role
         self.pages: Memo[str] = Memo(128)  # plan pages by learner and revision
         self.answers: Memo[str] = Memo(512)  # API plans by request
         self.env = make_environment(html=True)
@@ -450,6 +472,10 @@ class PlannerApp:
             Rule("/api/learners/<lid>/progress", endpoint="api_progress", methods=["POST"]),
             Rule("/api/learners/<lid>/week", endpoint="api_week", methods=["POST"]),
             Rule("/api/curriculum", endpoint="api_curriculum", methods=["POST"]),
+            Rule("/api/assess/questions", endpoint="api_assess_questions", methods=["POST"]),
+            Rule("/api/assess/score", endpoint="api_assess_score", methods=["POST"]),
+            Rule("/api/extract/cv", endpoint="api_extract_cv", methods=["POST"]),
+            Rule("/api/extract/posting", endpoint="api_extract_posting", methods=["POST"]),
         ]
         self.urls = Map(html + api, strict_slashes=False)
 
@@ -584,9 +610,7 @@ class PlannerApp:
             {
                 "id": r.id,
                 "name": r.state.learner or "",
-                "target": self.catalog.roles[r.state.target].name
-                if r.state.target in self.catalog.roles
-                else r.state.target,
+                "target": getattr(self._catalog(r).roles.get(r.state.target), "name", "?"),
                 "done": len(r.state.done),
                 "round": r.state.round,
             }
@@ -602,14 +626,32 @@ class PlannerApp:
         self._check_token(request)
         form = request.form
         try:
-            fields = plan_fields_from_form(self.catalog, form)
-            state = self._start(fields)
-            self.plans.plan(state)  # an impossible goal is said here, on the form
+            catalog, role = self.catalog, None
+            if form.get("target_method") == "posting":
+                _method(form, "start_method", START_METHODS).read(
+                    catalog, form
+                )  # first: its errors
+                catalog, role = posting_catalog(self.catalog, form)
+            fields = plan_fields_from_form(catalog, form)
+            state = self._start(fields, catalog)
+            self._plans(role).plan(state)  # an impossible goal is said here, on the form
+        except MoreInput as more:  # a way to start asks its next questions on the form
+            context = {**self._new_context(form), "more": more.context, "more_says": str(more)}
+            return self._page("web/new.html.j2", context)
         except PathPlannerError as err:
             context = {**self._new_context(form), "errors": self._problems(err)}
             return self._page("web/new.html.j2", context, _status_of(err))
-        record = self.store.add(state.learner or "", state)
+        record = self.store.add(state.learner or "", state, role)
         return redirect(f"/plan/{quote(record.id)}", 303)
+
+    def _plans(self, role: str | None) -> PlanCache:
+        """Return the plans of the graph, or of the graph with a job posting's role."""
+        if role is None:
+            return self.plans
+        return self.posting_plans.get(role, lambda: PlanCache(role_catalog(self.catalog, role)))
+
+    def _catalog(self, record: LearnerRecord) -> Catalog:
+        return self._plans(record.role).catalog
 
     def _problems(self, err: PathPlannerError) -> list[str]:
         problems = getattr(err, "problems", ())
@@ -626,9 +668,10 @@ class PlannerApp:
             return lines[1:]
         return [text]
 
-    def _start(self, fields: PlanFields) -> PlanState:
-        profile = profile_from(self.catalog, fields)
-        return start_state(self.catalog, fields.to, profile, fields.week(), fields.name)
+    def _start(self, fields: PlanFields, catalog: Catalog | None = None) -> PlanState:
+        catalog = catalog or self.catalog
+        profile = profile_from(catalog, fields)
+        return start_state(catalog, fields.to, profile, fields.week(), fields.name)
 
     def plan_page(self, request: Request, lid: str) -> Response:
         record = self.store.get(lid)
@@ -649,7 +692,9 @@ class PlannerApp:
 
         context = {
             **self._new_context(form if form is not None else week_form(record.state)),
-            **plan_context(self.plans.plan(record.state, options=True), self.catalog),
+            **plan_context(
+                self._plans(record.role).plan(record.state, options=True), self._catalog(record)
+            ),
             "learner_id": record.id,
             "revision": record.revision,
             "downloads": list(DOWNLOADS),
@@ -670,7 +715,7 @@ class PlannerApp:
             "form",
         )
         record = self.store.get(lid)
-        state = record_progress(self.catalog, record.state, fields.done)
+        state = record_progress(self._catalog(record), record.state, fields.done)
         self.store.update(lid, state, fields.revision)
         ticked = len(fields.done)
         return redirect(f"/plan/{quote(lid)}?saved={ticked}", 303)
@@ -683,8 +728,10 @@ class PlannerApp:
         record = self.store.get(lid)
         try:
             fields = _validated(WeekFields, week_fields(form), "form")
-            state = change_week(self.catalog, record.state, fields.week())
-            self.plans.plan(state)  # a week no plan fits is said here, before it is saved
+            state = change_week(self._catalog(record), record.state, fields.week())
+            self._plans(record.role).plan(
+                state
+            )  # a week no plan fits is said here, before it is saved
         except (ProfileError, PlanningError, UnknownNameError) as err:
             page = self._plan_page(record, form=form, errors=self._problems(err))
             return _html(page, _status_of(err))
@@ -706,8 +753,8 @@ class PlannerApp:
         if fmt not in DOWNLOADS:
             raise NotFound(f"no download in '{fmt}' (one of {', '.join(DOWNLOADS)})")
         record = self.store.get(lid)
-        p = self.plans.plan(record.state, explain=fmt not in ("json", "csv", "ics"))
-        text = render_plan(p, fmt, self.catalog)
+        p = self._plans(record.role).plan(record.state, explain=fmt not in ("json", "csv", "ics"))
+        text = render_plan(p, fmt, self._catalog(record))
         return _download(text, DOWNLOADS[fmt], f"plan-{p.target}.{fmt}")
 
     def export(self, request: Request, lid: str) -> Response:
@@ -778,7 +825,7 @@ class PlannerApp:
     def _learner_choices(self) -> list[tuple[str, str]]:
         out = []
         for r in self.store.all():
-            target = self.catalog.roles.get(r.state.target)
+            target = self._catalog(r).roles.get(r.state.target)
             label = (r.state.learner or "Unnamed") + " → " + (target.name if target else "?")
             out.append((r.id, label))
         return out
@@ -912,17 +959,18 @@ class PlannerApp:
         if fmt not in DOWNLOADS:
             raise UnknownNameError("format", fmt, [], choices=list(DOWNLOADS))
         record = self.store.get(lid)
-        p = self.plans.plan(record.state, explain=fmt not in ("json", "csv", "ics"))
-        return _download(render_plan(p, fmt, self.catalog), DOWNLOADS[fmt], None)
+        p = self._plans(record.role).plan(record.state, explain=fmt not in ("json", "csv", "ics"))
+        return _download(render_plan(p, fmt, self._catalog(record)), DOWNLOADS[fmt], None)
 
     def api_progress(self, request: Request, lid: str) -> Response:
         from .progress import progress_document
 
         fields = _validated(ProgressFields, self._body(request), "request body")
         record = self.store.get(lid)
-        state = record_progress(self.catalog, record.state, fields.done, fields.done_hours)
+        catalog = self._catalog(record)
+        state = record_progress(catalog, record.state, fields.done, fields.done_hours)
         saved = self.store.update(lid, state, fields.revision)
-        doc = progress_document(self.plans.plan(state, explain=False), self.catalog)
+        doc = progress_document(self._plans(record.role).plan(state, explain=False), catalog)
         return _json({"id": lid, "revision": saved.revision, **doc})
 
     def api_week(self, request: Request, lid: str) -> Response:
@@ -930,8 +978,8 @@ class PlannerApp:
         revision = body.pop("revision", None) if isinstance(body, dict) else None
         fields = _validated(WeekFields, body, "request body")
         record = self.store.get(lid)
-        state = change_week(self.catalog, record.state, fields.week())
-        p = self.plans.plan(state, explain=False)
+        state = change_week(self._catalog(record), record.state, fields.week())
+        p = self._plans(record.role).plan(state, explain=False)
         saved = self.store.update(lid, state, revision if isinstance(revision, int) else None)
         return _json({"id": lid, "revision": saved.revision, "plan": p.to_dict()})
 
@@ -944,6 +992,18 @@ class PlannerApp:
     def api_curriculum(self, request: Request) -> Response:
         data, name = self._curriculum(request)
         return _download(data, "application/zip", name)
+
+    def api_assess_questions(self, request: Request) -> Response:
+        return _json(api_questions(self.catalog, self._body(request)))
+
+    def api_assess_score(self, request: Request) -> Response:
+        return _json(api_score(self.catalog, self._body(request)))
+
+    def api_extract_cv(self, request: Request) -> Response:
+        return _json(api_cv(self.catalog, self._body(request)))
+
+    def api_extract_posting(self, request: Request) -> Response:
+        return _json(api_posting(self.catalog, self._body(request)))
 
 
 # -- helpers ---------------------------------------------------------------------------------
