@@ -315,6 +315,37 @@ def test_plan_many_survives_workers_that_die(
         assert by_name[name]["status"] == "optimal" and "retried" not in by_name[name]
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the test hook needs fork")
+def test_a_task_lost_after_the_input_ran_out_is_still_retried(
+    mini: Any, mini_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The last task's worker dies once, late: by then the other worker has finished and found
+    # no more input. The lost task must still be sent again, and every line must come out.
+    import time
+
+    import pathplanner.batch as batch
+    from pathplanner.profile import build_profile
+
+    real_solve = batch._solve
+    once = tmp_path / "died-once"
+
+    def late(task: Any, *args: Any, **kwargs: Any) -> Any:
+        if task.learner == "Last" and not once.exists():
+            once.touch()
+            time.sleep(0.5)
+            os._exit(137)
+        return real_solve(task, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "_solve", late)
+    tasks = [
+        batch.Task("First", build_profile(mini, have={}), "mle", 0),
+        batch.Task("Last", build_profile(mini, have={"python": 1}), "mle", 1),
+    ]
+    lines = list(batch.plan_many(tasks, [mini_dir], builtin=False, workers=2, summary=True))
+    assert [line["learner"] for line in lines] == ["First", "Last"]
+    assert lines[1]["status"] == "optimal" and lines[1]["retried"] is True
+
+
 # -- injection: graph data that tries to break out of its place ----------------------------------
 
 EVIL_TITLE = (

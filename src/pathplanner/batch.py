@@ -280,7 +280,8 @@ def _in_processes(
         more = True
         while True:
             for i, slot in enumerate(slots):
-                if slot.job is not None or not more:
+                # a lost task is sent again even after the input ran out
+                if slot.job is not None or not (more or retry):
                     continue
                 jid = next_job()
                 if jid is None:
