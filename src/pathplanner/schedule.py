@@ -229,6 +229,11 @@ class Session:
         return (self.end - self.start).total_seconds() / 3600
 
 
+def _short(text: str) -> str:
+    """Return a value as a message quotes it: at most 60 characters."""
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def parse_availability(text: str) -> tuple[Window, ...]:
     """Return the weekly windows of "tue 19:00-21:00, sat 09:00-13:00"; raise PlanningError
     naming the part that is wrong (with the nearest day name for a misspelt one)."""
@@ -242,7 +247,7 @@ def parse_availability(text: str) -> tuple[Window, ...]:
     for part in parts:
         m = _WINDOW.match(" ".join(part.lower().split()))
         if m is None:
-            raise PlanningError(f"'{part}' is not DAY HH:MM-HH:MM (e.g. 'tue 19:00-21:00')",
+            raise PlanningError(f"'{_short(part)}' is not DAY HH:MM-HH:MM (e.g. 'tue 19:00-21:00')",
                                 setting="availability")  # fmt: skip
         day, h1, m1, h2, m2 = m.groups()
         key = day[:3]
@@ -251,18 +256,24 @@ def parse_availability(text: str) -> tuple[Window, ...]:
             near = (
                 f" — did you mean '{hint[0]}'?" if hint else " (mon, tue, wed, thu, fri, sat, sun)"
             )
-            raise PlanningError(f"'{part}': unknown day '{day}'{near}", setting="availability")
+            raise PlanningError(
+                f"'{_short(part)}': unknown day '{_short(day)}'{near}", setting="availability"
+            )
         try:
             begin, end = dt.time(int(h1), int(m1)), dt.time(int(h2), int(m2))
         except ValueError:
-            raise PlanningError(f"'{part}': not a time of day", setting="availability") from None
+            raise PlanningError(
+                f"'{_short(part)}': not a time of day", setting="availability"
+            ) from None
         window = Window(_DAYS.index(key), begin, end)
         if window.minutes < 15:
-            raise PlanningError(f"'{part}': a study time must end at least 15 minutes after "
+            raise PlanningError(f"'{_short(part)}': a study time must end at least 15 minutes after "
                                 "it starts, on the same day", setting="availability")  # fmt: skip
         for other in windows:
             if other.weekday == window.weekday and begin < other.end and other.start < end:
-                raise PlanningError(f"'{part}' overlaps another study time", setting="availability")
+                raise PlanningError(
+                    f"'{_short(part)}' overlaps another study time", setting="availability"
+                )
         windows.append(window)
     return tuple(sorted(windows, key=lambda w: (w.weekday, w.start)))
 
@@ -276,10 +287,10 @@ def parse_skip(values: Sequence[str]) -> tuple[tuple[dt.date, dt.date], ...]:
             lo = dt.date.fromisoformat(first.strip())
             hi = dt.date.fromisoformat(last.strip()) if last else lo
         except ValueError:
-            raise PlanningError(f"'{value}' is not YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD",
+            raise PlanningError(f"'{_short(value)}' is not YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD",
                                 setting="skip") from None  # fmt: skip
         if hi < lo:
-            raise PlanningError(f"'{value}' ends before it begins", setting="skip")
+            raise PlanningError(f"'{_short(value)}' ends before it begins", setting="skip")
         out.append((lo, hi))
     return tuple(sorted(out))
 
@@ -303,10 +314,13 @@ def zone(name: str) -> Any:
     """Return the time zone of an IANA name; raise PlanningError for an unknown one."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    shown = name if len(name) <= 60 else name[:57] + "..."
     try:
+        if len(name) > 255:  # no zone name is this long; the file system would refuse it
+            raise ValueError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise PlanningError(f"unknown time zone '{name}' (e.g. Europe/Berlin, America/New_York)",
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise PlanningError(f"unknown time zone '{shown}' (e.g. Europe/Berlin, America/New_York)",
                             setting="tz") from None  # fmt: skip
 
 
