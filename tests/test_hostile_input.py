@@ -496,3 +496,15 @@ def test_valid_json_output_is_strict_json(run: Run, graph: Path) -> None:
     status, out, err = run(*plan_args(graph, "--format", "json"))
     assert status == 0, err
     json.loads(out, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
+
+
+def test_an_unknown_name_is_quoted_short_whatever_its_length() -> None:
+    from click.testing import CliRunner
+
+    from pathplanner.cli import cli
+
+    for flag in ("--languages", "--exclude-skill", "--exclude", "--prefer-provider"):
+        result = CliRunner().invoke(cli, ["plan", "--to", "data-analyst", flag, "x" * 5000])
+        assert result.exit_code == 2, result.output
+        line = result.output.strip().splitlines()[-1]
+        assert "x" * 57 + "..." in line and "x" * 58 not in line and len(line) < 400

@@ -85,7 +85,8 @@ class UnknownNameError(PathPlannerError):
         self.kind = kind
         self.name = name
         self.suggestions = suggestions
-        msg = f"unknown {kind} '{name}'"
+        shown = name if len(name) <= 60 else name[:57] + "..."  # a message quotes, not copies
+        msg = f"unknown {kind} '{shown}'"
         if suggestions:
             msg += " — did you mean " + " or ".join(f"'{s}'" for s in suggestions) + "?"
         elif choices:
