@@ -147,3 +147,28 @@ def test_two_goals_share_their_first_steps(catalog: Any) -> None:
     text = render_plan(both, "text", catalog)
     assert "Machine Learning Engineer and MLOps Engineer" in text.splitlines()[0]
     assert f"Steps 1 to {n} serve" in text
+
+
+def test_a_short_step_is_kept_within_one_week_when_another_fits(tmp_path: Any) -> None:
+    from conftest import resource, skill, write_graph
+
+    from pathplanner.schedule import order, schedule
+
+    graph = write_graph(
+        tmp_path / "g",
+        skills=[skill(s, "programming", 1) for s in ("aa", "bb", "cc")],
+        resources=[
+            resource("a-long", {"aa": 1}, hours=5),
+            resource("b-short", {"bb": 1}, hours=4),
+            resource("c-short", {"cc": 1}, hours=1),
+        ],
+        roles=[],
+    )
+    catalog = load_catalog([graph], builtin=False)
+    chosen = ["a-long", "b-short", "c-short"]
+    # by id alone, the 4 h step would run from hour 5 to 9 of 6 h weeks: split in two
+    assert order(catalog, {}, chosen) == chosen
+    ordered = order(catalog, {}, chosen, hours_per_week=6)
+    assert ordered == ["a-long", "c-short", "b-short"]
+    weeks = {s.resource: (s.start_week, s.end_week) for s in schedule(catalog, ordered, 6)}
+    assert weeks["b-short"] == (2, 2) and weeks["c-short"] == (1, 1)

@@ -881,12 +881,12 @@ def _assemble(
     start_state = problem.start
     roles = [catalog.roles[role_id], *others]
     groups = _groups(catalog, problem, selection.resources, roles) if others else {}
-    ordered = order(catalog, start_state, selection.resources, groups)
+    studied = {r: min(h, catalog.resources[r].hours) for r, h in partial.items()}
+    left = {r: round(catalog.resources[r].hours - h, 2) for r, h in studied.items()}
+    ordered = order(catalog, start_state, selection.resources, groups, hpw, left)
     end_state, errors = replay(catalog, start_state, ordered)
     if errors or not problem.met(end_state):  # a bug, never a user error
         raise RuntimeError(f"internal error: the plan does not replay: {errors}")
-    studied = {r: min(h, catalog.resources[r].hours) for r, h in partial.items()}
-    left = {r: round(catalog.resources[r].hours - h, 2) for r, h in studied.items()}
     timing = schedule(catalog, ordered, hpw, start, hours=left)
     deps = dependencies(catalog, start_state, ordered)
     position = {rid: i for i, rid in enumerate(ordered, start=1)}

@@ -81,14 +81,19 @@ def order(
     start: Mapping[str, int],
     chosen: Sequence[str],
     groups: Mapping[str, int] | None = None,
+    hours_per_week: float | None = None,
+    hours: Mapping[str, float] | None = None,
 ) -> list[str]:
     """Return chosen in an executable order a coach would follow.
 
     Kahn's algorithm; among the resources that are ready: one placed `first` in the graph,
     then any but one placed `last`; then by `groups` (lower first: the steps two goals share
     before those only one needs); then an exam (right after its preparation), then
-    foundations before tools before projects (`_stage`), then the topic just studied, then
-    the shallowest in the dependency graph, then the id (so the order is stable). A
+    foundations before tools before projects (`_stage`), then (given `hours_per_week`) a
+    short resource that still fits in the week under way before one that would be split
+    across two weeks, then the topic just studied, then the shallowest in the dependency
+    graph, then the id (so the order is stable). `hours` overrides resources' hours (what
+    is left of a step begun). A
     resource's `after` hints wait for those chosen resources too, unless only the hints stand
     in the way (prerequisites win).
     """
@@ -107,6 +112,18 @@ def order(
     hinted = {rid: {a for a in catalog.resources[rid].after if a in waiting} for rid in waiting}
     done: list[str] = []
     last_topic = ""
+    used = 0.0  # study hours before the next step, to see where weeks end
+
+    def length(rid: str) -> float:
+        return (hours or {}).get(rid, catalog.resources[rid].hours)
+
+    def split(rid: str) -> bool:
+        """Return whether a short resource would start in one week and end in the next."""
+        if not hours_per_week or length(rid) > hours_per_week:
+            return False  # a long one spans weeks anyway
+        first = math.floor(used / hours_per_week + 1e-9)
+        return math.ceil((used + length(rid)) / hours_per_week - 1e-9) - 1 > first
+
     while waiting:
         free = [rid for rid, d in waiting.items() if not d]
         if not free:  # cannot happen on a validated (acyclic) catalogue
@@ -118,6 +135,7 @@ def order(
                 rank(r),
                 (groups or {}).get(r, 0),
                 _stage(catalog, r),
+                split(r),
                 _topic(catalog, r) != last_topic,
                 depth_of(r),
                 _topic(catalog, r),
@@ -125,6 +143,7 @@ def order(
             ),
         )
         done.append(pick)
+        used += length(pick)
         last_topic = _topic(catalog, pick)
         del waiting[pick]
         for d in waiting.values():
