@@ -327,6 +327,18 @@ def test_page_posting_target_confirm_plan_and_survive_a_restart(
     assert prog.status_code == 200, prog.get_data(as_text=True)
     week = again.post(f"/api/learners/{lid}/week", json={"hours_per_week": 3})
     assert week.status_code == 200, week.get_data(as_text=True)
+    # the exported record carries the posting's role, so it imports anywhere
+    exported = again.get(f"/plan/{lid}/record.json").json
+    assert exported["role"]["id"] == extract.POSTING_ROLE_ID
+    moved = again.post("/api/learners/import", json=exported)
+    assert moved.status_code == 201, moved.get_data(as_text=True)
+    copy = moved.json["id"]
+    assert again.get(f"/api/learners/{copy}/plan?format=json").json["target"] == (
+        extract.POSTING_ROLE_ID
+    )
+    broken = {**exported, "role": {**exported["role"], "requires": "nothing"}}
+    bad = again.post("/api/learners/import", json=broken)
+    assert bad.status_code == 400 and "role: requires" in bad.json["error"]
     assert again.delete(f"/api/learners/{lid}").status_code == 200
     assert again.get(f"/plan/{lid}").status_code == 404
 

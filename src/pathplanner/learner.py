@@ -33,8 +33,10 @@ __all__ = [
     "compare_from",
     "current_plan",
     "load_record",
+    "load_record_role",
     "parse_record",
     "profile_of",
+    "read_record",
     "record_document",
     "record_progress",
     "resolve_as",
@@ -216,9 +218,13 @@ def _state_of(p: Plan) -> PlanState:
     return p.state
 
 
-def record_document(state: PlanState) -> dict[str, Any]:
-    """Return a learner's whole record as `pathplanner-record/1` (JSON-ready data)."""
-    return {"format": RECORD_FORMAT, "state": state.to_dict()}
+def record_document(state: PlanState, role: str | None = None) -> dict[str, Any]:
+    """Return a learner's whole record as `pathplanner-record/1` (JSON-ready data); `role` is
+    the target's entry (JSON) when the graph does not hold it (a job posting's)."""
+    doc: dict[str, Any] = {"format": RECORD_FORMAT, "state": state.to_dict()}
+    if role is not None:
+        doc["role"] = json.loads(role)
+    return doc
 
 
 def parse_record(catalog: Catalog, data: Any, where: str) -> PlanState:
@@ -227,10 +233,31 @@ def parse_record(catalog: Catalog, data: Any, where: str) -> PlanState:
     Every problem names `where` and the field; ids the graph does not know are reported with
     the nearest (the check a re-plan does).
     """
+    return read_record(catalog, data, where)[0]
+
+
+def read_record(catalog: Catalog, data: Any, where: str) -> tuple[PlanState, str | None]:
+    """Return the state of an exported record and its target's entry (JSON) when the record
+    carries one (a plan to a job posting), both checked as `parse_record` does."""
+    from pydantic import ValidationError
+
+    from .extract import with_role
+    from .models import Role
+
+    role_json: str | None = None
     if isinstance(data, dict) and data.get("format") == RECORD_FORMAT:
-        extra = sorted(set(data) - {"format", "state"})
+        extra = sorted(set(data) - {"format", "state", "role"})
         if extra:
             raise ProfileError(f"{where}: {extra[0]}: unknown field in {RECORD_FORMAT}")
+        if "role" in data:
+            try:
+                role = Role.model_validate(data["role"])
+            except ValidationError as err:
+                first = err.errors()[0]
+                at = ".".join(str(x) for x in first["loc"])
+                raise ProfileError(f"{where}: role: {at}: {first['msg']}") from None
+            role_json = role.model_dump_json()
+            catalog = with_role(catalog, role)
         data = data.get("state")
     elif not (isinstance(data, dict) and data.get("format") == STATE_FORMAT):
         raise ProfileError(
@@ -239,19 +266,27 @@ def parse_record(catalog: Catalog, data: Any, where: str) -> PlanState:
         )
     state = parse_state(data, where)
     current_plan(catalog, state, explain=False)  # unknown ids and impossible goals show here
-    return state
+    return state, role_json
 
 
 def load_record(catalog: Catalog, raw: bytes, where: str) -> PlanState:
     """Return the state of a record file's bytes: UTF-8 JSON, checked as `parse_record` does."""
+    return read_record(catalog, _json_of(raw, where), where)[0]
+
+
+def load_record_role(catalog: Catalog, raw: bytes, where: str) -> tuple[PlanState, str | None]:
+    """Return the state and the target's entry of a record file's bytes (see `read_record`)."""
+    return read_record(catalog, _json_of(raw, where), where)
+
+
+def _json_of(raw: bytes, where: str) -> Any:
     from ._input import decode
 
     text = decode(raw, where)
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as err:
         raise ProfileError(f"{where}: line {err.lineno}: not valid JSON: {err.msg}") from None
-    return parse_record(catalog, data, where)
 
 
 def compare_from(

@@ -42,9 +42,9 @@ from .learner import (
     Week,
     change_week,
     compare_from,
-    load_record,
-    parse_record,
+    load_record_role,
     profile_of,
+    read_record,
     record_document,
     record_progress,
     resolve_as,
@@ -760,7 +760,8 @@ class PlannerApp:
     def export(self, request: Request, lid: str) -> Response:
         record = self.store.get(lid)
         name = f"pathplanner-{record.state.target}-{record.id}.json"
-        return _download(dumps_json(record_document(record.state)), DOWNLOADS["json"], name)
+        doc = record_document(record.state, record.role)
+        return _download(dumps_json(doc), DOWNLOADS["json"], name)
 
     def import_record(self, request: Request) -> Response:
         from werkzeug.utils import redirect
@@ -770,8 +771,9 @@ class PlannerApp:
         if upload is None or not upload.filename:
             raise ProfileError("choose a record file (.json) to import")
         raw = upload.stream.read(MAX_BODY + 1)
-        state = load_record(self.catalog, raw, _shown(upload.filename, "record.json"))
-        record = self.store.add(state.learner or "", state)
+        where = _shown(upload.filename, "record.json")
+        state, role = load_record_role(self.catalog, raw, where)
+        record = self.store.add(state.learner or "", state, role)
         return redirect(f"/plan/{quote(record.id)}", 303)
 
     def _profile_arg(self, request: Request) -> tuple[Profile | None, str]:
@@ -949,7 +951,11 @@ class PlannerApp:
             return _json({"deleted": lid})
         record = self.store.get(lid)
         return _json(
-            {"id": record.id, "revision": record.revision, **record_document(record.state)}
+            {
+                "id": record.id,
+                "revision": record.revision,
+                **record_document(record.state, record.role),
+            }
         )
 
     def api_learner_plan(self, request: Request, lid: str) -> Response:
@@ -985,8 +991,8 @@ class PlannerApp:
 
     def api_import(self, request: Request) -> Response:
         body = self._body(request)
-        state = parse_record(self.catalog, body, "request body")
-        record = self.store.add(state.learner or "", state)
+        state, role = read_record(self.catalog, body, "request body")
+        record = self.store.add(state.learner or "", state, role)
         return _json({"id": record.id, "revision": record.revision}, 201)
 
     def api_curriculum(self, request: Request) -> Response:
