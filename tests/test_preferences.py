@@ -366,3 +366,18 @@ def test_a_profiles_languages_are_the_learners(catalog: Any) -> None:
     assert "r" in (p.constraints.code_languages or ())
     given = plan(catalog, "data-analyst", me, languages=["python"], explain=False)
     assert given.constraints.languages == ("python",)  # what is given wins over the profile
+
+
+def test_a_budget_too_small_names_the_cheapest_plan_in_the_learners_languages(
+    catalog: Any,
+) -> None:
+    # the figure must come from the same rules as the plan (languages included), not from
+    # a looser problem whose cheapest plan would fit the budget
+    cheapest = plan(catalog, "ml-engineer", objective="cost", explain=False)
+    assert cheapest.total_cost_usd > 0
+    with pytest.raises(InfeasibleError) as info:
+        plan(catalog, "ml-engineer", budget_usd=0)
+    assert str(info.value) == (
+        f"no plan fits the budget: the cheapest plan costs ${cheapest.total_cost_usd:,.2f}, "
+        "over the budget of $0.00"
+    )

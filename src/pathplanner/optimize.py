@@ -1015,13 +1015,9 @@ def _total(problem: PlanningProblem, chosen: Sequence[str]) -> float:
 def _why_limits(problem: PlanningProblem) -> str:
     """Explain an infeasible MILP whose goal is reachable: a budget or hours limit is too tight."""
     c = problem.constraints
-    free = Constraints(
-        exclude_providers=c.exclude_providers,
-        exclude_kinds=c.exclude_kinds,
-        free_only=c.free_only,
-        include=c.include,
-        time_limit=c.time_limit,
-    )
+    # every other constraint stays (languages, vetoes, inclusions): only the limits go, and
+    # the preference, so that the figures are the plain cheapest and shortest
+    free = replace(c, budget_usd=None, max_hours=None, prefer_providers=())
     cheapest = _solve_milp(rebuild(problem, replace(free, objective="cost")), quick=True)
     shortest = _solve_milp(rebuild(problem, replace(free, objective="hours")), quick=True)
     if c.budget_usd is not None and cheapest.objective_value > c.budget_usd + _EPS:
