@@ -155,3 +155,30 @@ def mini(mini_dir: Path) -> Any:
     from pathplanner.load import load_catalog
 
     return load_catalog([mini_dir], builtin=False)
+
+
+# -- the planner page: an app on the mini graph, a test client, its JSON errors ---------------
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Any:
+    from pathplanner.web import make_app
+
+    graph = write_graph(tmp_path / "mini", **mini_entries())
+    return make_app(tmp_path / "data", [graph], builtin=False)
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    from werkzeug.test import Client
+
+    return Client(app)
+
+
+def json_error(r: Any, status: int) -> str:
+    """Return an API answer's error message, checking it is a JSON error of that status."""
+    assert r.status_code == status, r.get_data(as_text=True)
+    assert r.mimetype == "application/json"
+    body = r.json
+    assert body is not None and body["status"] == status
+    return str(body["error"])

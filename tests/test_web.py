@@ -13,29 +13,10 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import mini_entries, write_graph
-from werkzeug.test import Client, TestResponse
+from conftest import json_error
+from werkzeug.test import Client
 
-from pathplanner.web import PlannerApp, make_app
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> PlannerApp:
-    graph = write_graph(tmp_path / "mini", **mini_entries())
-    return make_app(tmp_path / "data", [graph], builtin=False)
-
-
-@pytest.fixture
-def client(app: PlannerApp) -> Client:
-    return Client(app)
-
-
-def _error(r: TestResponse, status: int) -> str:
-    assert r.status_code == status, r.get_data(as_text=True)
-    assert r.mimetype == "application/json"
-    body = r.json
-    assert body is not None and body["status"] == status
-    return str(body["error"])
+from pathplanner.web import PlannerApp
 
 
 def _form(app: PlannerApp, **fields: Any) -> dict[str, Any]:
@@ -57,7 +38,7 @@ def test_api_roles_and_skills(client: Client) -> None:
     assert [r["id"] for r in roles] == ["analyst", "mle"]
     skills = client.get("/api/skills?category=mlops").json
     assert [s["id"] for s in skills] == ["docker"]
-    assert "did you mean 'mlops'" in _error(client.get("/api/skills?category=mlop"), 400)
+    assert "did you mean 'mlops'" in json_error(client.get("/api/skills?category=mlop"), 400)
 
 
 def test_api_plan_is_the_library_plan(client: Client, app: PlannerApp) -> None:
@@ -127,24 +108,26 @@ def test_api_plan_week_options(client: Client) -> None:
     ],
 )
 def test_api_plan_bad_input(client: Client, body: Any, status: int, needle: str) -> None:
-    assert needle in _error(client.post("/api/plan", json=body), status)
+    assert needle in json_error(client.post("/api/plan", json=body), status)
 
 
 def test_api_refuses_bad_bodies(client: Client) -> None:
-    assert "Content-Type: application/json" in _error(
+    assert "Content-Type: application/json" in json_error(
         client.post("/api/plan", data="to=mle", content_type="application/x-www-form-urlencoded"),
         415,
     )
     big = '{"to": "' + "x" * (5 * 1024 * 1024) + '"}'
-    assert "too large" in _error(client.post("/api/plan", data=big, content_type="application/json"), 413)  # fmt: skip
-    nan = _error(client.post("/api/plan", data='{"to": "mle", "budget_usd": NaN}', content_type="application/json"), 400)  # fmt: skip
+    assert "too large" in json_error(client.post("/api/plan", data=big, content_type="application/json"), 413)  # fmt: skip
+    nan = json_error(client.post("/api/plan", data='{"to": "mle", "budget_usd": NaN}', content_type="application/json"), 400)  # fmt: skip
     assert "NaN is not a number JSON allows" in nan
-    broken = _error(client.post("/api/plan", data='{"to": ', content_type="application/json"), 400)
+    broken = json_error(
+        client.post("/api/plan", data='{"to": ', content_type="application/json"), 400
+    )
     assert "not valid JSON" in broken
-    binary = _error(client.post("/api/plan", data=b"\xff\xfe\x00", content_type="application/json"), 400)  # fmt: skip
+    binary = json_error(client.post("/api/plan", data=b"\xff\xfe\x00", content_type="application/json"), 400)  # fmt: skip
     assert "not UTF-8" in binary
-    assert _error(client.get("/api/plan"), 405)
-    assert _error(client.get("/api/nothing-here"), 404)
+    assert json_error(client.get("/api/plan"), 405)
+    assert json_error(client.get("/api/nothing-here"), 404)
 
 
 def test_api_gap_compare_suggest(client: Client) -> None:
@@ -155,10 +138,10 @@ def test_api_gap_compare_suggest(client: Client) -> None:
     mine = client.post("/api/compare", json={"a": "analyst", "b": "mle", "have": {"python": 2}}).json  # fmt: skip
     assert mine["you_to_b"]["hours"] < cmp["a_to_b"]["hours"] + 100
     assert mine["you_to_a"]["steps"] == 1  # only sql is missing for the analyst
-    assert "did you mean 'mle'" in _error(client.post("/api/compare", json={"a": "analyst", "b": "mlf"}), 400)  # fmt: skip
+    assert "did you mean 'mle'" in json_error(client.post("/api/compare", json={"a": "analyst", "b": "mlf"}), 400)  # fmt: skip
     ranked = client.post("/api/suggest", json={"have": {"python": 1}, "limit": 1}).json
     assert [s["role"] for s in ranked] == ["analyst"]
-    assert "limit" in _error(client.post("/api/suggest", json={"limit": 0}), 400)
+    assert "limit" in json_error(client.post("/api/suggest", json={"limit": 0}), 400)
 
 
 def test_api_learners_lifecycle(client: Client) -> None:
@@ -178,18 +161,21 @@ def test_api_learners_lifecycle(client: Client) -> None:
     assert doc["revision"] == 2
     assert steps[0] not in [s["resource"] for s in doc["plan"]["steps"]]
     # a change from an out-of-date copy is refused, not merged blindly
-    assert "changed since" in _error(
+    assert "changed since" in json_error(
         client.post(f"/api/learners/{lid}/progress", json={"done": steps[1:2], "revision": 1}), 409
     )
-    assert "did you mean" in _error(
+    assert "did you mean" in json_error(
         client.post(f"/api/learners/{lid}/progress", json={"done": ["docker-c"]}), 400
     )
     for fmt, start in (("md", "<!-- pathplanner-plan"), ("ics", "BEGIN:VCALENDAR"), ("csv", "step,")):  # fmt: skip
         text = client.get(f"/api/learners/{lid}/plan?format={fmt}").get_data(as_text=True)
         assert text.startswith(start)
     assert client.get(f"/api/learners/{lid}/plan").json["state"]["round"] == 1
-    assert "did you mean" in _error(client.get(f"/api/learners/{lid}/plan?format=mdd"), 400) or True
-    assert "unknown format" in _error(client.get(f"/api/learners/{lid}/plan?format=exe"), 400)
+    assert (
+        "did you mean" in json_error(client.get(f"/api/learners/{lid}/plan?format=mdd"), 400)
+        or True
+    )
+    assert "unknown format" in json_error(client.get(f"/api/learners/{lid}/plan?format=exe"), 400)
 
     exported = client.get(f"/api/learners/{lid}").json
     copy = client.post("/api/learners/import", json={"format": exported["format"], "state": exported["state"]})  # fmt: skip
@@ -197,20 +183,22 @@ def test_api_learners_lifecycle(client: Client) -> None:
     assert client.get(f"/api/learners/{copy.json['id']}").json["state"] == exported["state"]
 
     assert client.delete(f"/api/learners/{lid}").json == {"deleted": lid}
-    assert "no learner" in _error(client.get(f"/api/learners/{lid}"), 404)
-    assert "no learner" in _error(client.delete(f"/api/learners/{lid}"), 404)
+    assert "no learner" in json_error(client.get(f"/api/learners/{lid}"), 404)
+    assert "no learner" in json_error(client.delete(f"/api/learners/{lid}"), 404)
 
 
 def test_api_import_rejects_bad_records(client: Client) -> None:
-    assert "not a learner record" in _error(client.post("/api/learners/import", json={"a": 1}), 400)
+    assert "not a learner record" in json_error(
+        client.post("/api/learners/import", json={"a": 1}), 400
+    )
     state = _create(client)["plan"]["state"]
     bad = {**state, "target": "no-such-role"}
-    msg = _error(client.post("/api/learners/import", json={"format": "pathplanner-record/1", "state": bad}), 400)  # fmt: skip
+    msg = json_error(client.post("/api/learners/import", json={"format": "pathplanner-record/1", "state": bad}), 400)  # fmt: skip
     assert "target" in msg and "unknown role 'no-such-role'" in msg
-    extra = _error(client.post("/api/learners/import", json={"format": "pathplanner-record/1", "state": state, "x": 1}), 400)  # fmt: skip
+    extra = json_error(client.post("/api/learners/import", json={"format": "pathplanner-record/1", "state": state, "x": 1}), 400)  # fmt: skip
     assert "x: unknown field" in extra
     levels = {**state, "skills": {"python": 9}}
-    assert "skills.python" in _error(client.post("/api/learners/import", json=levels), 400)
+    assert "skills.python" in json_error(client.post("/api/learners/import", json=levels), 400)
 
 
 def _cohort_csv() -> bytes:
@@ -241,7 +229,7 @@ def test_api_curriculum_zip(client: Client) -> None:
         },
         content_type="multipart/form-data",
     )
-    msg = _error(bad, 400)
+    msg = json_error(bad, 400)
     assert "\npasswd.csv: line 1: nom: unknown column" in msg and "/tmp" not in msg
 
 
@@ -344,7 +332,7 @@ def test_forms_need_the_token_and_same_site(client: Client, app: PlannerApp) -> 
     r = client.post("/new", data=_form(app, to="mle"), headers={"Origin": "https://evil.example"})
     assert r.status_code == 403
     r = client.post("/api/learners", json={"to": "mle"}, headers={"Origin": "https://evil.example"})
-    assert _error(r, 403)
+    assert json_error(r, 403)
     app.hosts = {"127.0.0.1:9"}
     assert client.get("/", headers={"Host": "attacker.example"}).status_code == 403
     assert client.get("/", headers={"Host": "127.0.0.1:9"}).status_code == 200
@@ -509,7 +497,7 @@ def test_hostile_text_is_inert_everywhere(client: Client, app: PlannerApp) -> No
     state_line = next(line for line in md.splitlines() if "pathplanner-state" in line)
     assert state_line.count("-->") == 1 and "<img" not in state_line  # the comment holds
     too_long = client.post("/api/learners", json={"to": "mle", "name": "x" * 201})
-    assert "name: a name is at most 200 characters" in _error(too_long, 400)
+    assert "name: a name is at most 200 characters" in json_error(too_long, 400)
     typed = client.post(
         "/new",
         data=_form(app, start_method="skills", have_text="<script>x</script>:2", to="mle"),
@@ -552,19 +540,23 @@ def test_change_the_week_on_the_page_and_by_api(client: Client, app: PlannerApp)
     r = client.post(f"/api/learners/{lid}/week", json={"hours_per_week": 3, "revision": 2})
     assert r.status_code == 200 and r.json["revision"] == 3
     assert r.json["plan"]["hours_per_week"] == 3
-    assert "exclude_kinds" in _error(
+    assert "exclude_kinds" in json_error(
         client.post(f"/api/learners/{lid}/week", json={"exclude_kinds": ["bok"]}), 400
     )
 
 
 def test_api_gap_and_learners_bad_input(client: Client) -> None:
-    assert "to: unknown role" in _error(client.post("/api/gap", json={"to": "nobody"}), 400)
-    assert "have: sql: level" in _error(
+    assert "to: unknown role" in json_error(client.post("/api/gap", json={"to": "nobody"}), 400)
+    assert "have: sql: level" in json_error(
         client.post("/api/learners", json={"to": "mle", "have": {"sql": -1}}), 400
     )
-    assert "unknown field" in _error(client.post("/api/learners/x/progress", json={"dn": []}), 400)
-    assert "no learner" in _error(client.post("/api/learners/x/progress", json={"done": []}), 404)
-    assert "no learner" in _error(client.get("/api/learners/x/plan"), 404)
+    assert "unknown field" in json_error(
+        client.post("/api/learners/x/progress", json={"dn": []}), 400
+    )
+    assert "no learner" in json_error(
+        client.post("/api/learners/x/progress", json={"done": []}), 404
+    )
+    assert "no learner" in json_error(client.get("/api/learners/x/plan"), 404)
 
 
 def test_week_deadline_study_times_and_preferences(client: Client, app: PlannerApp) -> None:
@@ -585,9 +577,9 @@ def test_week_deadline_study_times_and_preferences(client: Client, app: PlannerA
     first = timed["plan"]["steps"][0]["resource"]
     doc = client.post(f"/api/learners/{timed['id']}/progress", json={"done": [first]}).json
     assert doc["plan"]["state"]["availability"] == "tue 19:00-21:00, sat 09:00-13:00"
-    bad = _error(client.post("/api/plan", json={"to": "mle", "availability": "someday"}), 400)
+    bad = json_error(client.post("/api/plan", json={"to": "mle", "availability": "someday"}), 400)
     assert "availability" in bad
-    assert "tz" in _error(
+    assert "tz" in json_error(
         client.post(
             "/api/plan", json={"to": "mle", "availability": "tue 19:00-21:00", "tz": "Mars/Base"}
         ),

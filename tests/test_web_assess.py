@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import mini_entries, write_graph
+from conftest import json_error
 from markupsafe import escape
 from werkzeug.test import Client, TestResponse
 
@@ -21,25 +21,6 @@ CV = (  # my own sample text, not a real person's CV
 POSTING = (  # my own sample text, not a real posting
     "Job title: ML engineer\nRequired: strong Python, Docker.\nNice to have: SQL\n"
 )
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> PlannerApp:
-    graph = write_graph(tmp_path / "mini", **mini_entries())
-    return make_app(tmp_path / "data", [graph], builtin=False)
-
-
-@pytest.fixture
-def client(app: PlannerApp) -> Client:
-    return Client(app)
-
-
-def _error(r: TestResponse, status: int) -> str:
-    assert r.status_code == status, r.get_data(as_text=True)
-    assert r.mimetype == "application/json"
-    body = r.json
-    assert body is not None and body["status"] == status
-    return str(body["error"])
 
 
 def _hidden(page: str, name: str) -> str:
@@ -114,23 +95,23 @@ def test_api_extract_cv_and_posting_are_the_library(client: Client, app: Planner
 def test_api_assess_and_extract_bad_input(
     client: Client, path: str, body: Any, status: int, needle: str
 ) -> None:
-    assert needle in _error(client.post(path, json=body), status)
+    assert needle in json_error(client.post(path, json=body), status)
 
 
 def test_api_assess_and_extract_refuse_bad_bodies(client: Client) -> None:
     for path in ("/api/assess/questions", "/api/assess/score", "/api/extract/cv",
                  "/api/extract/posting"):  # fmt: skip
         form = client.post(path, data="text=x", content_type="text/plain")
-        assert "Content-Type: application/json" in _error(form, 415)
+        assert "Content-Type: application/json" in json_error(form, 415)
         big = client.post(
             path, data=b'{"text": "' + b"a" * (4 * 1024 * 1024 + 10) + b'"}',
             content_type="application/json",
         )  # fmt: skip
-        assert "too large" in _error(big, 413)
+        assert "too large" in json_error(big, 413)
         nan = client.post(path, data=b'{"role": NaN}', content_type="application/json")
-        assert "NaN" in _error(nan, 400)
+        assert "NaN" in json_error(nan, 400)
         other = client.post(path, json={"text": CV}, headers={"Origin": "http://evil.example"})
-        assert "another site" in _error(other, 403)
+        assert "another site" in json_error(other, 403)
         assert client.get(path).status_code == 405
 
 
