@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .catalog import Catalog
-from .errors import InfeasibleError, PlanningError
+from .errors import PlanningError
 from .gap import compute_gap
 from .models import Role
 from .optimize import Constraints, exclusion
@@ -102,8 +102,8 @@ def _from_you(catalog: Catalog, profile: Profile, a: Role, b: Role) -> dict[str,
     for key, role in (("a", a), ("b", b)):
         try:
             p = plan(catalog, role.id, profile, explain=False)
-        except InfeasibleError as err:
-            each[key] = {"status": "infeasible", "reason": err.message}
+        except PlanningError as err:
+            each[key] = {"status": "infeasible", "reason": str(err)}
             continue
         each[key] = {
             "status": p.status,

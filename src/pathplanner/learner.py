@@ -295,25 +295,16 @@ def compare_from(
     """Return `pathplanner-compare/1` for two roles, with the routes from `profile` to each.
 
     `you_to_a` and `you_to_b` are the learner's own routes (hours, cost, steps, status, or the
-    reason there is none), beside the role-to-role routes that `analysis.compare` gives.
+    reason there is none), beside the role-to-role routes; both come from `analysis.compare`
+    (its `from_you`).
     """
     from .analysis import compare
 
-    doc = compare(catalog, role_a, role_b)
+    doc = compare(catalog, role_a, role_b, profile)
     if profile is not None:
-        for key, role in (("you_to_a", doc["a"]["id"]), ("you_to_b", doc["b"]["id"])):
-            try:
-                p = plan(catalog, role, profile, explain=False)
-            except PlanningError as err:
-                doc[key] = {"status": "infeasible", "reason": str(err)}
-                continue
-            doc[key] = {
-                "status": p.status,
-                "hours": p.total_hours,
-                "cost_usd": p.total_cost_usd,
-                "steps": len(p.steps),
-                "weeks": p.weeks,
-            }
+        you = doc["from_you"]
+        for key, side in (("you_to_a", "a"), ("you_to_b", "b")):
+            doc[key] = {k: v for k, v in you[side].items() if k != "experience_note"}
     return doc
 
 
