@@ -130,12 +130,13 @@ class Catalog:
 
     # -- names ---------------------------------------------------------------------------
 
-    def resolve(self, kind: str, name: str) -> str:
-        """Return the id that a name (id, name or alias) stands for, or raise UnknownNameError."""
+    def resolve(self, kind: str, name: str, setting: str | None = None) -> str:
+        """Return the id that a name (id, name or alias) stands for, or raise UnknownNameError
+        (about `setting`, the keyword the name was given in, when one is named)."""
         index = self._names[kind]
         found = index.get(name)
         if found is None:
-            raise UnknownNameError(kind, name, index.suggest(name))
+            raise UnknownNameError(kind, name, index.suggest(name), setting=setting)
         return found
 
     def resolve_role(self, name: str) -> Role:

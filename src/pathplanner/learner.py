@@ -18,7 +18,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from ._io import dumps_json
 from .catalog import Catalog
-from .errors import PlanningError, ProfileError, UnknownNameError
+from .errors import PlanningError, ProfileError
 from .optimize import Constraints
 from .planner import DEFAULT_HOURS_PER_WEEK, Plan, checked, plan, resolve_constraints
 from .profile import Profile, build_profile
@@ -39,7 +39,6 @@ __all__ = [
     "read_record",
     "record_document",
     "record_progress",
-    "resolve_as",
     "start_state",
 ]
 
@@ -105,7 +104,7 @@ def start_state(
     Every name is resolved and every number checked here, so a state that is returned can be
     stored and planned; a bad one raises the library's error naming the setting.
     """
-    role = catalog.roles[resolve_as(catalog, "role", target, "target")]
+    role = catalog.roles[catalog.resolve("role", target, "target")]
     if week.by is None and week.availability is None:
         c = resolve_constraints(catalog, week.constraints(), profile)
         hpw = next(
@@ -129,14 +128,6 @@ def start_state(
             raise ProfileError("name: a name is at most 200 characters")
         state = state.model_copy(update={"learner": name or None})
     return state
-
-
-def resolve_as(catalog: Catalog, kind: str, name: str, setting: str) -> str:
-    """Return the id a name stands for; an unknown one names the setting it was given in."""
-    try:
-        return catalog.resolve(kind, name)
-    except UnknownNameError as err:
-        raise UnknownNameError(kind, name, err.suggestions, setting=setting) from None
 
 
 def current_plan(

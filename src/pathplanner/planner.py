@@ -431,10 +431,10 @@ def resolve_constraints(
     certs = _resolve_certs(catalog, c.with_certs)
     check_exclusions(catalog, c)
     exclude = tuple(
-        dict.fromkeys(_resolve(catalog, "resource", n, "exclude_ids") for n in c.exclude_ids)
+        dict.fromkeys(catalog.resolve("resource", n, "exclude_ids") for n in c.exclude_ids)
     )
     vetoed = tuple(
-        dict.fromkeys(_resolve(catalog, "skill", n, "exclude_skills") for n in c.exclude_skills)
+        dict.fromkeys(catalog.resolve("skill", n, "exclude_skills") for n in c.exclude_skills)
     )
     languages = _check_languages(c.languages, "languages")
     avoid = _check_languages(c.avoid_languages, "avoid_languages")
@@ -459,14 +459,6 @@ def resolve_constraints(
         languages=languages,
         avoid_languages=avoid,
     )
-
-
-def _resolve(catalog: Catalog, kind: str, name: str, setting: str) -> str:
-    """Return the id a name stands for; an unknown name is an error about `setting`."""
-    try:
-        return catalog.resolve(kind, name)
-    except UnknownNameError as err:
-        raise UnknownNameError(kind, name, err.suggestions, setting=setting) from None
 
 
 def plan(

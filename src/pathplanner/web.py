@@ -47,7 +47,6 @@ from .learner import (
     read_record,
     record_document,
     record_progress,
-    resolve_as,
     start_state,
 )
 from .profile import Profile, build_profile
@@ -218,7 +217,7 @@ def _validated(model: type[_RequestT], data: Any, where: str) -> _RequestT:
 def profile_from(catalog: Catalog, fields: StartFields) -> Profile:
     """Return the starting profile a request describes."""
     have = fields.have
-    role = resolve_as(catalog, "role", fields.from_role, "from_role") if fields.from_role else None
+    role = catalog.resolve("role", fields.from_role, "from_role") if fields.from_role else None
     return build_profile(
         catalog,
         from_role=role,
@@ -914,7 +913,7 @@ class PlannerApp:
 
         fields = _validated(PlanFields, self._body(request), "request body")
         profile = profile_from(self.catalog, fields)
-        role = resolve_as(self.catalog, "role", fields.to, "target")
+        role = self.catalog.resolve("role", fields.to, "target")
         g = compute_gap(self.catalog, profile, role, fields.include_optional)
         return _json(g.to_dict())
 

@@ -18,7 +18,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from . import assess, extract
-from .errors import PathPlannerError, ProfileError, UnknownNameError
+from .errors import PathPlannerError, ProfileError
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import MultiDict
@@ -88,10 +88,7 @@ def _role(catalog: Catalog, name: str, setting: str) -> Role:
     name = name.strip()
     if not name:
         raise ProfileError("name the role you want", setting=setting)
-    try:
-        return catalog.resolve_role(name)
-    except UnknownNameError as err:
-        raise UnknownNameError("role", name, err.suggestions, setting=setting) from None
+    return catalog.roles[catalog.resolve("role", name, setting)]
 
 
 def read_assess_start(catalog: Catalog, form: MultiDict[str, str]) -> dict[str, Any]:
